@@ -1,0 +1,59 @@
+# Handoff — every command the project runs, the same locally and in CI.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+FLASK   := $(VENV)/bin/flask --app wsgi
+PYTEST  := $(VENV)/bin/pytest
+STAMP   := $(VENV)/.installed
+PORT    ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: install run serve db demo test test-unit test-api test-integration test-e2e \
+        test-postgres lint bench browser libreoffice clean
+
+install: $(STAMP)
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+db: install
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) demo load --if-empty
+
+run: demo
+	SCHEDULER_EMBEDDED=1 $(FLASK) run --port $(PORT)
+
+test: install
+	$(PYTEST) -q
+
+test-unit: install
+	$(PYTEST) -q tests/unit
+
+test-api: install
+	$(PYTEST) -q tests/api
+
+test-integration: install
+	$(PYTEST) -q tests/integration
+
+test-e2e: install browser
+	$(PYTEST) -q tests/e2e
+
+# The database tests again, on a throw-away PostgreSQL database (tests/conftest.py makes it).
+PG_URL ?= postgresql://root@127.0.0.1:5432/postgres
+test-postgres: install
+	TEST_POSTGRES_ADMIN_URL=$(PG_URL) TEST_DATABASE=postgresql $(PYTEST) -q tests/api tests/integration
+
+lint: install
+	$(VENV)/bin/ruff check app terms kickoff tests bench tools wsgi.py
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis
