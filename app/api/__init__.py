@@ -1,0 +1,25 @@
+"""The HTTP API under /api/v1 (flask-smorest blueprints)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import swagger_ui_bundle
+from flask import Flask, send_from_directory
+from flask_smorest import Api
+
+from app.api import accounts, audit_log, catalog, deals, health, kickoff, users
+
+
+def register_api(api: Api) -> None:
+    for module in (health, users, accounts, catalog, deals, kickoff, audit_log):
+        api.register_blueprint(module.blp)
+
+
+def register_docs_assets(app: Flask) -> None:
+    """Swagger UI's files, served from the installed package: no CDN."""
+    folder = Path(swagger_ui_bundle.swagger_ui_path)
+
+    @app.get("/api/v1/docs-assets/<path:filename>")
+    def docs_assets(filename: str):  # type: ignore[no-untyped-def]
+        return send_from_directory(folder, filename, max_age=86400)

@@ -1,0 +1,123 @@
+"""Users, API tokens, working hours and busy time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.api.auth import current_actor
+from app.api.idempotency import idempotent
+from app.api.schemas import (
+    AvailabilityIn,
+    BusyIn,
+    BusyOut,
+    TokenIn,
+    TokenOut,
+    UserIn,
+    UserListOut,
+    UserOut,
+)
+from app.errors import InvalidInput
+from app.extensions import db
+from app.services import users as service
+from kickoff.availability import busy_from_ics
+from kickoff.intervals import Interval
+
+blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Users and tokens")
+
+ICS_TYPES = ("text/calendar", "application/ics", "text/x-calendar")
+
+
+def _user(u: Any) -> dict[str, Any]:
+    return {"id": u.id, "email": u.email, "name": u.name, "roles": u.roles,
+            "timezone": u.timezone, "country": u.country, "working_hours": u.working_hours,
+            "active": u.active, "created_at": u.created_at}
+
+
+@blp.route("")
+class Users(MethodView):
+    @idempotent
+    @blp.arguments(UserIn)
+    @blp.response(201, UserOut)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a user (admin)."""
+        return _user(service.create_user(db.session, current_actor(), data))
+
+    @blp.response(200, UserListOut)
+    def get(self) -> Any:
+        """List users (admin, manager)."""
+        items = [_user(u) for u in service.list_users(db.session, current_actor())]
+        return {"items": items, "page": 1, "per_page": len(items) or 1, "total": len(items),
+                "pages": 1}
+
+
+@blp.route("/<int:user_id>")
+class OneUser(MethodView):
+    @blp.response(200, UserOut)
+    def get(self, user_id: int) -> Any:
+        """One user (admin, manager, or the user themself)."""
+        actor = current_actor()
+        user = service.get_user(db.session, user_id)
+        from app.policy import require
+
+        require(actor, "users.read", subject=user)
+        return _user(user)
+
+
+@blp.route("/<int:user_id>/tokens")
+class Tokens(MethodView):
+    @idempotent
+    @blp.arguments(TokenIn)
+    @blp.response(201, TokenOut)
+    def post(self, data: dict[str, Any], user_id: int) -> Any:
+        """Issue an API token (admin or the user themself); the token is shown once."""
+        issued = service.issue_token(db.session, current_actor(), user_id, data["label"])
+        return {"id": issued.token.id, "token": issued.secret, "prefix": issued.token.prefix,
+                "label": issued.token.label, "created_at": issued.token.created_at}
+
+
+@blp.route("/<int:user_id>/tokens/<int:token_id>")
+class OneToken(MethodView):
+    @blp.response(204)
+    def delete(self, user_id: int, token_id: int) -> Any:
+        """Revoke an API token: it stops working at once."""
+        service.revoke_token(db.session, current_actor(), user_id, token_id)
+        return ""
+
+
+@blp.route("/<int:user_id>/availability")
+class Availability(MethodView):
+    @blp.arguments(AvailabilityIn)
+    @blp.response(200, UserOut)
+    def put(self, data: dict[str, Any], user_id: int) -> Any:
+        """Working hours by weekday, time zone and holiday country."""
+        return _user(service.set_availability(db.session, current_actor(), user_id, data))
+
+
+def _blocks_from_request() -> tuple[list[tuple[Interval, str]], str]:
+    upload = request.files.get("file")
+    if upload is not None:
+        return busy_from_ics(upload.read()), "ics"
+    if (request.mimetype or "") in ICS_TYPES:
+        return busy_from_ics(request.get_data()), "ics"
+    body = request.get_json(silent=True)
+    if body is None:
+        raise InvalidInput.field("body", "Send JSON {\"blocks\": [...]}, or an .ics file.")
+    data = BusyIn().load(body)
+    return [(Interval(b["start"], b["end"]), b["label"]) for b in data["blocks"]], "json"
+
+
+@blp.route("/<int:user_id>/busy")
+class Busy(MethodView):
+    @idempotent
+    @blp.response(201, BusyOut)
+    def post(self, user_id: int) -> Any:
+        """Add busy time, as JSON blocks or an uploaded .ics (VEVENT / VFREEBUSY)."""
+        actor = current_actor()
+        blocks, source = _blocks_from_request()
+        rows = service.add_busy_blocks(db.session, actor, user_id, blocks, source)
+        return {"blocks": [{"id": r.id, "start": r.start, "end": r.end, "label": r.label,
+                            "source": r.source} for r in rows]}

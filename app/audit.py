@@ -1,0 +1,148 @@
+"""The append-only, hash-chained log of every change.
+
+Each event stores the hash of the one before it and its own hash over its content, so editing,
+inserting or deleting any event breaks the chain at that point. Appends lock the single head row,
+which serialises them: two transactions can never both extend the same head.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.db.models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def event_hash(prev_hash: str, payload: dict[str, Any]) -> str:
+    """SHA-256 over the previous hash and the event's canonical JSON."""
+    body = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def _payload(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "at": event.at.astimezone(UTC).isoformat(),
+        "actor_id": event.actor_id,
+        "action": event.action,
+        "entity": event.entity,
+        "entity_id": event.entity_id,
+        "data": event.data,
+    }
+
+
+def _locked_head(session: Session) -> AuditHead:
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def record(
+    session: Session,
+    *,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: object,
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """Append one event in the caller's transaction (it commits with the change it describes)."""
+    head = _locked_head(session)
+    event = AuditEvent(
+        seq=head.seq + 1,
+        at=(at or clock.now()).astimezone(UTC),
+        actor_id=actor_id,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        data=_json_safe(data or {}),
+        prev_hash=head.hash,
+    )
+    event.hash = event_hash(head.hash, _payload(event))
+    session.add(event)
+    head.seq, head.hash = event.seq, event.hash
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    events: int
+    head: str
+    first_bad_event: int | None = None
+    reason: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"ok": self.ok, "events": self.events, "head": self.head}
+        if not self.ok:
+            body.update(first_bad_event=self.first_bad_event, reason=self.reason)
+        return body
+
+
+def _check_event(event: AuditEvent, expected_seq: int, prev_hash: str) -> str | None:
+    if event.seq != expected_seq:
+        return f"event {expected_seq} is missing (found {event.seq} next)"
+    if event.prev_hash != prev_hash:
+        return "its link to the previous event does not match"
+    if event.hash != event_hash(prev_hash, _payload(event)):
+        return "its content does not match its hash"
+    return None
+
+
+def verify(session: Session) -> Verification:
+    """Recompute the whole chain and name the first event that does not fit."""
+    prev, seq = GENESIS, 0
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq).execution_options(
+        yield_per=2000
+    ))
+    for event in events:
+        problem = _check_event(event, seq + 1, prev)
+        if problem:
+            return Verification(False, seq, prev, first_bad_event=seq + 1, reason=problem)
+        prev, seq = event.hash, event.seq
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.seq, head.hash) != (seq, prev):
+        return Verification(
+            False, seq, prev, first_bad_event=seq + 1,
+            reason=f"the log ends at event {seq} but the head records event {head.seq}",
+        )
+    return Verification(True, seq, prev)
+
+
+def head_hash(session: Session) -> str:
+    """The hash of the newest event, for anchoring outside Handoff."""
+    head = session.get(AuditHead, 1)
+    return head.hash if head else GENESIS
+
+
+def count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)

@@ -1,0 +1,13 @@
+"""Extension objects, created unbound and attached to the app in create_app."""
+
+from __future__ import annotations
+
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+
+from app.db.base import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+api = Api()

@@ -1,0 +1,70 @@
+"""Who may do what: one table that the services enforce and the authorisation test reads.
+
+A rule names the roles that may take an action on any object, and the roles that may take it
+only on their own (a salesperson on the deals they own, a user on their own profile).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.db.models import Deal, User
+from app.errors import NotAllowed
+
+ROLES = ("sales", "account_manager", "fulfillment", "manager", "admin")
+EVERYONE = frozenset(ROLES)
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]
+    own: frozenset[str] = field(default_factory=frozenset)
+    self_allowed: bool = False
+    why: str = ""
+
+
+def _r(*roles: str) -> frozenset[str]:
+    return frozenset(roles)
+
+
+POLICY: dict[str, Rule] = {
+    "users.manage": Rule(_r("admin"), why="only an admin manages users"),
+    "users.read": Rule(_r("admin", "manager"), self_allowed=True),
+    "users.token": Rule(_r("admin"), self_allowed=True, why="admins or the user themself"),
+    "users.availability": Rule(_r("admin", "manager"), self_allowed=True),
+    "accounts.write": Rule(_r("admin", "manager", "sales")),
+    "read": Rule(EVERYONE),
+    "products.write": Rule(_r("admin"), why="the catalog belongs to admins"),
+    "standard_terms.write": Rule(_r("admin"), why="standard terms belong to admins"),
+    "deals.create": Rule(_r("manager", "sales"), why="deals are closed by sales"),
+    "deals.update": Rule(_r("manager"), own=_r("sales")),
+    "terms.amend": Rule(_r("manager"), own=_r("sales"), why="only the deal's salesperson"),
+    "signatures.record": Rule(_r("manager"), own=_r("sales")),
+    "acknowledgements.record": Rule(_r("manager", "account_manager", "fulfillment")),
+    "notes.write": Rule(_r("manager", "account_manager"), own=_r("sales")),
+    "audit.read": Rule(_r("manager", "admin")),
+    "kickoff.reschedule": Rule(_r("manager", "account_manager"), own=_r("sales")),
+    "kickoff.held": Rule(_r("manager", "account_manager"),
+                         why="the account manager records the kickoff"),
+}
+
+
+def may(user: User, action: str, *, deal: Deal | None = None, subject: User | None = None) -> bool:
+    """True when the user's roles, ownership or identity allow the action."""
+    rule = POLICY[action]
+    if rule.roles & set(user.roles):
+        return True
+    if rule.self_allowed and subject is not None and subject.id == user.id:
+        return True
+    if rule.own & set(user.roles) and deal is not None:
+        return deal.sales_owner_id == user.id
+    return False
+
+
+def require(user: User, action: str, *, deal: Deal | None = None, subject: User | None = None)\
+        -> None:
+    """Raise NotAllowed unless `may` says yes."""
+    if not may(user, action, deal=deal, subject=subject):
+        rule = POLICY[action]
+        reason = rule.why or "your role does not allow this"
+        raise NotAllowed(f"You may not do this ({action}): {reason}.")

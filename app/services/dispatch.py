@@ -1,0 +1,153 @@
+"""Claiming and doing due work. Each row is claimed with a row lock (SKIP LOCKED on PostgreSQL)
+and finished in the same transaction, so several scheduler processes never do one row twice and
+a process killed midway leaves the row to be claimed again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import audit, clock
+from app.db.models import Deal, DueWork, Kickoff, OutboxMessage, Promise, User
+from app.mail import Attachment, compose, deliver
+from app.services import kickoffs, outbox
+
+MAX_ATTEMPTS = 8
+
+
+def now() -> datetime:
+    return clock.now()
+
+
+def _claim_one(session: Session, model: type, *conditions: object) -> object | None:
+    query = select(model).where(*conditions).order_by(model.id).limit(1)  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return session.scalar(query)
+
+
+def send_next_message(session: Session, attach: Callable[[OutboxMessage], Attachment | None])\
+        -> bool:
+    """Send the oldest due message; returns False when none is waiting."""
+    message = _claim_one(session, OutboxMessage, OutboxMessage.status == "pending",
+                         OutboxMessage.not_before <= now())
+    if message is None:
+        session.rollback()
+        return False
+    assert isinstance(message, OutboxMessage)
+    cfg = current_app.config
+    try:
+        email = compose(message, cfg["MAIL_FROM"], attach(message))
+        deliver(email, cfg["MAIL_URL"], Path(current_app.instance_path) / "outbox",
+                f"{message.id:08d}-{message.kind}")
+    except OSError as exc:
+        _retry_later(message, exc)
+    else:
+        message.status, message.sent_at = "sent", now()
+        message.attempts += 1
+    session.commit()
+    return True
+
+
+def _retry_later(message: OutboxMessage, exc: Exception) -> None:
+    """The mail server is away: keep the message and try again later, backing off."""
+    message.attempts += 1
+    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status = "failed"
+    message.not_before = now() + timedelta(seconds=min(3600, 15 * 2 ** message.attempts))
+
+
+def send_due_messages(session: Session, attach: Callable[[OutboxMessage], Attachment | None],
+                      limit: int = 200) -> int:
+    sent = 0
+    while sent < limit and send_next_message(session, attach):
+        sent += 1
+    return sent
+
+
+def do_next_due_work(session: Session) -> bool:
+    work = _claim_one(session, DueWork, DueWork.status == "pending", DueWork.due_at <= now())
+    if work is None:
+        session.rollback()
+        return False
+    assert isinstance(work, DueWork)
+    HANDLERS[work.kind](session, work)
+    work.status, work.done_at = "done", now()
+    session.commit()
+    return True
+
+
+def do_due_work(session: Session, limit: int = 200) -> int:
+    done = 0
+    while done < limit and do_next_due_work(session):
+        done += 1
+    return done
+
+
+def _kickoff_of(session: Session, work: DueWork) -> tuple[Deal, Kickoff] | None:
+    deal = session.get(Deal, work.deal_id) if work.deal_id else None
+    kickoff = session.scalar(select(Kickoff).where(Kickoff.deal_id == work.deal_id))
+    return (deal, kickoff) if deal and kickoff else None
+
+
+def _remind_kickoff(session: Session, work: DueWork) -> None:
+    found = _kickoff_of(session, work)
+    if not found:
+        return
+    deal, kickoff = found
+    if kickoff.status != "scheduled" or kickoff.sequence != work.payload.get("sequence"):
+        return  # the kickoff moved or took place: this reminder is out of date
+    assert kickoff.start
+    for invitee in kickoffs.kickoff_invitees(deal, kickoff):
+        outbox.enqueue(session, key=f"reminder-mail:{kickoff.uid}:{kickoff.sequence}:"
+                       f"{invitee.email}", kind="reminder", deal_id=deal.id,
+                       recipient=invitee.email,
+                       subject=f"Reminder: kickoff {deal.account.name} — {deal.title}",
+                       body=f"The kickoff of deal {deal.id} starts at "
+                            f"{kickoff.start.isoformat()} (UTC).")
+
+
+def _escalate_kickoff(session: Session, work: DueWork) -> None:
+    found = _kickoff_of(session, work)
+    if not found:
+        return
+    deal, kickoff = found
+    if kickoff.status == "held":
+        return
+    recipients = kickoffs.managers(session) + [deal.sales_owner]
+    for user in {u.id: u for u in recipients}.values():
+        outbox.enqueue(session, key=f"escalation-mail:{kickoff.uid}:{user.email}",
+                       kind="escalation", deal_id=deal.id, recipient=user.email,
+                       subject=f"Escalation: no kickoff held for {deal.account.name} — "
+                               f"{deal.title}",
+                       body=f"The kickoff deadline {kickoff.deadline.isoformat()} passed and "
+                            f"the kickoff is {kickoff.status}. Orders shipping on or after "
+                            f"{deal.first_shipment_date} are blocked until it is held.")
+    audit.record(session, actor_id=None, action="kickoff.escalated", entity="deal",
+                 entity_id=deal.id, data={"uid": kickoff.uid, "status": kickoff.status})
+
+
+def _remind_promise(session: Session, work: DueWork) -> None:
+    promise = session.get(Promise, work.payload.get("promise_id"))
+    if promise is None:
+        return
+    owner = session.get(User, promise.owner_id)
+    assert owner is not None
+    outbox.enqueue(session, key=f"promise-mail:{promise.id}", kind="promise_reminder",
+                   deal_id=promise.deal_id, recipient=owner.email,
+                   subject=f"Promise due {promise.due.isoformat()}: {promise.text[:120]}",
+                   body=f"You promised on deal {promise.deal_id}: {promise.text}\n"
+                        f"It falls due on {promise.due.isoformat()}.")
+
+
+HANDLERS: dict[str, Callable[[Session, DueWork], None]] = {
+    "kickoff_reminder": _remind_kickoff,
+    "kickoff_escalation": _escalate_kickoff,
+    "promise_reminder": _remind_promise,
+}
