@@ -86,8 +86,7 @@ def make_world(app: Flask, client: FlaskClient) -> World:
     with app.app_context():
         for role, (email, name, roles, tz, country) in PEOPLE.items():
             user = create_user(db.session, None, {"email": email, "name": name, "roles": roles,
-                                                   "timezone": tz, "country": country,
-                                                   "password": "correct horse battery"})
+                                                   "timezone": tz, "country": country})
             set_availability(db.session, user, user.id, {
                 "timezone": tz, "country": country,
                 "working_hours": {d: [["08:00", "18:00"]] for d in
