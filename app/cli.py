@@ -96,6 +96,28 @@ def scheduler_run(interval: int) -> None:
     run_forever(current_app._get_current_object(), interval)  # type: ignore[attr-defined]
 
 
+@click.command("brief")
+@click.argument("deal_id", type=int)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the .docx (default: its own file name here).")
+@click.option("--version", "number", type=int, default=None, help="A terms version number.")
+def brief(deal_id: int, output: str | None, number: int | None) -> None:
+    """Write the Word terms brief of a deal."""
+    from app.services.briefs import render
+    from app.services.deals import get_deal
+
+    try:
+        name, content = render(db.session, get_deal(db.session, deal_id), number)
+    except HandoffError as exc:
+        _fail(exc)
+        return
+    path = output or name
+    with open(path, "wb") as handle:
+        handle.write(content)
+    click.echo(f"Wrote {path} ({len(content):,} bytes).")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(brief)
     for group in (users_cli, audit_cli, demo_cli, scheduler_cli):
         app.cli.add_command(group)

@@ -56,7 +56,7 @@ def _add_jobs(scheduler: BackgroundScheduler | BlockingScheduler, seconds: int) 
 
 def run_forever(app: Flask, seconds: int = INTERVAL_SECONDS) -> None:
     """`flask scheduler run`: block and run the jobs until stopped."""
-    global _app
+    global _app  # noqa: PLW0603 - APScheduler jobs are module-level; they find the app here
     _app = app
     scheduler = BlockingScheduler(timezone="UTC")
     _add_jobs(scheduler, seconds)
@@ -69,7 +69,7 @@ _started = threading.Lock()
 
 def start_in_background(app: Flask, seconds: int = INTERVAL_SECONDS) -> None:
     """SCHEDULER_EMBEDDED=1: the same jobs inside the development server."""
-    global _app
+    global _app  # noqa: PLW0603 - APScheduler jobs are module-level; they find the app here
     # The reloader's parent process serves nothing; only the child runs the jobs.
     if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         return

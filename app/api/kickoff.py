@@ -63,8 +63,9 @@ class KickoffIcs(MethodView):
         """The kickoff invitation as iCalendar (METHOD:REQUEST, or CANCEL when cancelled)."""
         require(current_actor(), "read")
         body = calendar_feed.kickoff_ics(db.session, get_deal(db.session, deal_id))
+        disposition = f'inline; filename="kickoff-{deal_id}.ics"'
         return Response(body, mimetype="text/calendar",
-                        headers={"Content-Disposition": f'inline; filename="kickoff-{deal_id}.ics"'})
+                        headers={"Content-Disposition": disposition})
 
 
 @blp.route("/calendar/<string:feed_token>.ics")

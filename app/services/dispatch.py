@@ -120,7 +120,7 @@ def _escalate_kickoff(session: Session, work: DueWork) -> None:
     deal, kickoff = found
     if kickoff.status == "held":
         return
-    recipients = kickoffs.managers(session) + [deal.sales_owner]
+    recipients = [*kickoffs.managers(session), deal.sales_owner]
     for user in {u.id: u for u in recipients}.values():
         outbox.enqueue(session, key=f"escalation-mail:{kickoff.uid}:{user.email}",
                        kind="escalation", deal_id=deal.id, recipient=user.email,

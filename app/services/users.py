@@ -21,7 +21,7 @@ from app.policy import ROLES, require
 from kickoff.availability import parse_working_hours, working_hours_to_json
 from kickoff.intervals import Interval
 
-TOKEN_PREFIX = "hnd_"
+TOKEN_PREFIX = "hnd_"  # noqa: S105 - a visible prefix, not a secret
 _hasher = PasswordHasher()
 
 
