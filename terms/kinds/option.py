@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from terms.deviations import Deviation, deviation, term_reference
 from terms.kinds import BaseKind, FieldSpec, TermKind
 from terms.model import Term
+
+if TYPE_CHECKING:
+    from terms.check import CheckContext, OrderCheck, OrderFacts
 
 POSITION = 110
 
@@ -40,6 +46,64 @@ class Option(BaseKind):
 
     def subject(self, term: Term) -> object:
         return term.params.get("name")
+
+    def compile_check(self, terms: tuple[Term, ...]) -> OrderCheck | None:
+        """``DECLINED_OPTION_ORDERED`` on each line of a declined option's SKU, and one
+        ``OPTION_DECISION_PENDING`` per order for each option still undecided.
+
+        The term is the record of the decision; a signature's decision only settles an option
+        the term leaves pending (a signature that declines it makes its SKU declined too).
+        """
+        options = tuple(term for term in terms if term.params["decision"] != "accept")
+        if not options:
+            return None
+
+        def check(facts: OrderFacts, context: CheckContext, found: list[Deviation]) -> None:
+            for term in options:
+                params = term.params
+                decision, signed = params["decision"], False
+                if decision == "pending":
+                    settled = context.signed_decisions.get(params["name"])
+                    if settled not in ("accept", "decline"):
+                        found.append(_pending(term, context))
+                        continue
+                    decision, signed = settled, True
+                sku = params.get("sku")
+                if decision == "decline" and sku in facts.quantities:
+                    for index, line in enumerate(facts.order.lines):
+                        if line.sku == sku:
+                            found.append(_declined(term, index, signed, context))
+
+        return check
+
+
+def _declined(term: Term, line: int, signed: bool, context: CheckContext) -> Deviation:
+    name, sku = humanise(str(term.params["name"])), str(term.params["sku"])
+    how = "declined it when signing" if signed else "declined it"
+    return deviation(
+        "DECLINED_OPTION_ORDERED",
+        context.severities,
+        f"The order includes {sku}, the {name.lower()} option, but the customer {how}"
+        f"{term_reference(term, context.agreed)}.",
+        term=term,
+        line=line,
+        field="sku",
+        expected=f"no {sku} (declined)",
+        actual=sku,
+    )
+
+
+def _pending(term: Term, context: CheckContext) -> Deviation:
+    name = humanise(str(term.params["name"]))
+    return deviation(
+        "OPTION_DECISION_PENDING",
+        context.severities,
+        f"The customer has not yet accepted or declined the {name.lower()} option"
+        f"{term_reference(term, context.agreed)}; settle it before the order ships.",
+        term=term,
+        expected="accept or decline",
+        actual="pending",
+    )
 
 
 def humanise(name: str) -> str:

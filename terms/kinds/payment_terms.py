@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from terms.deviations import Deviation, deviation, term_reference
 from terms.errors import FieldErrors
 from terms.kinds import BaseKind, FieldSpec, TermKind, add_error, given
 from terms.model import Term
 from terms.money import format_percent
+
+if TYPE_CHECKING:
+    from terms.check import CheckContext, OrderCheck, OrderFacts
 
 POSITION = 30
 
@@ -58,6 +62,46 @@ class PaymentTerms(BaseKind):
             days = params["early_discount_days"]
             text += f", {percent} if paid within {days} {'day' if days == 1 else 'days'}"
         return text
+
+    def compile_check(self, terms: tuple[Term, ...]) -> OrderCheck | None:
+        """``PAYMENT_TERMS_MISMATCH`` when the order states other payment terms.
+
+        The early discount is part of the terms: an order that leaves out an agreed early
+        discount, or adds one, states other terms. An order that states none is not checked.
+        """
+        if not terms:
+            return None
+        term = terms[-1]
+        agreed = _key(term.params)
+        expected = self.describe(term, "")
+
+        def check(facts: OrderFacts, context: CheckContext, found: list[Deviation]) -> None:
+            stated = facts.order.payment_terms
+            if stated is None or _key(stated) == agreed:
+                return
+            actual = self.describe(Term(self.name, stated), "")
+            found.append(
+                deviation(
+                    "PAYMENT_TERMS_MISMATCH",
+                    context.severities,
+                    f"The order states payment terms {actual}, not the agreed "
+                    f"{expected}{term_reference(term, context.agreed)}.",
+                    term=term,
+                    field="payment_terms",
+                    expected=expected,
+                    actual=actual,
+                )
+            )
+
+        return check
+
+
+def _key(params: Mapping[str, Any]) -> tuple[object, object, object]:
+    return (
+        params.get("net_days"),
+        params.get("early_discount_percent"),
+        params.get("early_discount_days"),
+    )
 
 
 KIND: TermKind = PaymentTerms()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from terms.deviations import Deviation, deviation, term_reference
 from terms.errors import FieldErrors
 from terms.kinds import BaseKind, FieldSpec, TermKind, add_error, given
 from terms.model import Term
+
+if TYPE_CHECKING:
+    from terms.check import CheckContext, OrderCheck, OrderFacts
 
 POSITION = 70
 
@@ -57,6 +61,121 @@ class QuantityLimits(BaseKind):
 
     def subject(self, term: Term) -> object:
         return term.params.get("sku")
+
+    def compile_check(self, terms: tuple[Term, ...]) -> OrderCheck | None:
+        """``QUANTITY_BELOW_MIN``, ``QUANTITY_ABOVE_MAX``, ``QUANTITY_NOT_MULTIPLE``.
+
+        The quantity is the order's total of the SKU over all its lines, as for price tiers;
+        a deviation names the SKU's first line. A limit of a term for the SKU replaces the same
+        limit of a term for every product; other limits of that term still hold.
+        """
+        if not terms:
+            return None
+        every: Limits = {}
+        by_sku: dict[str, Limits] = {}
+        for term in terms:
+            if "sku" not in term.params:
+                every.update(_limits(term))
+        for term in terms:
+            if "sku" in term.params:
+                by_sku.setdefault(term.params["sku"], dict(every)).update(_limits(term))
+
+        # The limits as plain numbers (no minimum: 0, no maximum or step: None) for a quick
+        # test of the usual case, an order within every limit.
+        quick = {sku: (_bounds(limits), limits) for sku, limits in by_sku.items()}
+        quick_every = (_bounds(every), every) if every else None
+
+        def check(facts: OrderFacts, context: CheckContext, found: list[Deviation]) -> None:
+            for sku, quantity in facts.quantities.items():
+                entry = quick.get(sku, quick_every)
+                if entry is None:
+                    continue
+                (low, high, step), limits = entry
+                if (
+                    quantity < low
+                    or (high is not None and quantity > high)
+                    or (step is not None and quantity % step)
+                ):
+                    _check_quantity(
+                        sku, quantity, limits=limits, facts=facts, context=context, found=found
+                    )
+
+        return check
+
+
+# A limit's name → its value and the term that sets it.
+Limits = dict[str, tuple[int, Term]]
+
+
+def _bounds(limits: Limits) -> tuple[int, int | None, int | None]:
+    low, high, step = (limits.get(name) for name in LIMITS)
+    return (
+        low[0] if low else 0,
+        high[0] if high else None,
+        step[0] if step else None,
+    )
+
+
+def _limits(term: Term) -> Limits:
+    return {name: (term.params[name], term) for name in LIMITS if name in term.params}
+
+
+def _check_quantity(
+    sku: str,
+    quantity: int,
+    *,
+    limits: Limits,
+    facts: OrderFacts,
+    context: CheckContext,
+    found: list[Deviation],
+) -> None:
+    line = facts.first_line[sku]
+    held = f"The order holds {quantity} {'unit' if quantity == 1 else 'units'} of {sku}"
+    low = limits.get("min_per_order")
+    if low is not None and quantity < low[0]:
+        found.append(
+            deviation(
+                "QUANTITY_BELOW_MIN",
+                context.severities,
+                f"{held}, fewer than the agreed minimum of {low[0]} per order"
+                f"{term_reference(low[1], context.agreed)}.",
+                term=low[1],
+                line=line,
+                field="quantity",
+                expected=f"at least {low[0]}",
+                actual=str(quantity),
+            )
+        )
+    high = limits.get("max_per_order")
+    if high is not None and quantity > high[0]:
+        found.append(
+            deviation(
+                "QUANTITY_ABOVE_MAX",
+                context.severities,
+                f"{held}, more than the agreed maximum of {high[0]} per order"
+                f"{term_reference(high[1], context.agreed)}.",
+                term=high[1],
+                line=line,
+                field="quantity",
+                expected=f"at most {high[0]}",
+                actual=str(quantity),
+            )
+        )
+    step = limits.get("multiple_of")
+    if step is not None and quantity % step[0]:
+        found.append(
+            deviation(
+                "QUANTITY_NOT_MULTIPLE",
+                context.severities,
+                f"{held}, not a multiple of {step[0]} as agreed"
+                f"{term_reference(step[1], context.agreed)}.",
+                term=step[1],
+                line=line,
+                field="quantity",
+                expected=f"a multiple of {step[0]}",
+                actual=str(quantity),
+            )
+        )
 
 
 def _scope(term: Term) -> str:

@@ -65,4 +65,27 @@ class UnitPrice(BaseKind):
         return f"list price {format_money(price, currency)}"
 
 
+# How an order is checked against unit prices. The agreed price of a line is chosen across the
+# price kinds in terms.resolve (a unit_price tier first); this module says which quantities a
+# tier covers and what its deviations are called.
+ABOVE_CODE = "PRICE_ABOVE_AGREED"
+BELOW_CODE = "PRICE_BELOW_AGREED"
+
+
+def tier_bounds(term: Term) -> tuple[int, int | None]:
+    """The smallest and largest order quantity of the SKU the tier prices (None: no limit)."""
+    params = term.params
+    return params.get("min_quantity") or 1, params.get("max_quantity")
+
+
+def tier_words(term: Term) -> str:
+    """`` for 100+ units``, `` for 1-99 units`` (en dash), `` for 5 units``; ``""``: no tier."""
+    low, high = tier_bounds(term)
+    if high is None:
+        return f" for {low}+ units" if low > 1 else ""
+    if low == high:
+        return f" for {low} {'unit' if low == 1 else 'units'}"
+    return f" for {low}\N{EN DASH}{high} units"
+
+
 KIND: TermKind = UnitPrice()
