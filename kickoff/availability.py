@@ -220,7 +220,7 @@ def free_intervals(att: Attendee, start: datetime, end: datetime) -> list[Interv
     if att.country is not None:
         day = first_day
         while day <= last_day + _ONE_DAY:
-            if False and is_public_holiday(att.country, day):
+            if is_public_holiday(att.country, day):
                 blocked.append(day_span(day, tz))
             day += _ONE_DAY
     return clip(subtract(working, blocked), lo, hi)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Event, vCalAddress, vDuration
 
 from kickoff.intervals import as_utc
 
@@ -195,7 +195,7 @@ def build_feed(name: str, items: Sequence[FeedItem], dtstamp: datetime) -> bytes
     title = _one_line(name)
     calendar.add("X-WR-CALNAME", title)
     calendar.add("NAME", title)
-    calendar.add("X-PUBLISHED-TTL", timedelta(hours=1))
+    calendar.add("X-PUBLISHED-TTL", vDuration(timedelta(hours=1)))
     calendar.add("REFRESH-INTERVAL", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     for item in items:
         vevent = Event()
