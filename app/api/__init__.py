@@ -8,11 +8,21 @@ import swagger_ui_bundle
 from flask import Flask, send_from_directory
 from flask_smorest import Api
 
-from app.api import accounts, audit_log, briefs, catalog, deals, health, kickoff, users
+from app.api import (
+    accounts,
+    audit_log,
+    briefs,
+    catalog,
+    deals,
+    health,
+    kickoff,
+    orders,
+    users,
+)
 
 
 def register_api(api: Api) -> None:
-    for module in (health, users, accounts, catalog, deals, kickoff, briefs, audit_log):
+    for module in (health, users, accounts, catalog, deals, kickoff, briefs, orders, audit_log):
         api.register_blueprint(module.blp)
 
 

@@ -369,3 +369,96 @@ class DueWork(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OrderRecord(Base):
+    """A customer order (PO). Re-checking the same PO for the same deal adds a check to it."""
+
+    __tablename__ = "orders"
+    __table_args__ = (UniqueConstraint("deal_id", "po_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"), nullable=True, index=True)
+    po_number: Mapped[str] = mapped_column(String(100))
+    account_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    order_date: Mapped[date] = mapped_column(Date, index=True)
+    requested_ship_date: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    body: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    source: Mapped[str] = mapped_column(String(10), default="json")
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    decision: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    checks: Mapped[list[OrderCheck]] = relationship(order_by="OrderCheck.id",
+                                                    back_populates="order")
+
+
+class OrderCheck(Base):
+    __tablename__ = "order_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    terms_version_id: Mapped[int | None] = mapped_column(ForeignKey("terms_versions.id"),
+                                                         nullable=True)
+    terms_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status: Mapped[str] = mapped_column(String(10))
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    order: Mapped[OrderRecord] = relationship(back_populates="checks")
+    deviations: Mapped[list[DeviationRecord]] = relationship(order_by="DeviationRecord.id")
+
+
+class DeviationRecord(Base):
+    __tablename__ = "order_deviations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("order_checks.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    term_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    line: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    field: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    expected: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    actual: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    message: Mapped[str] = mapped_column(Text)
+
+
+class OrderDecision(Base):
+    __tablename__ = "order_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("order_checks.id"))
+    action: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class CapUse(Base):
+    """What a counted order takes from a volume cap. Derived from checks and decisions; the
+    check that writes it holds a lock on the cap's term row, so two checks never both take the
+    last units."""
+
+    __tablename__ = "cap_usage"
+    __table_args__ = (UniqueConstraint("term_id", "order_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("terms.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+
+class SeveritySetting(Base):
+    __tablename__ = "severity_settings"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -146,7 +146,34 @@ def _remind_promise(session: Session, work: DueWork) -> None:
                         f"It falls due on {promise.due.isoformat()}.")
 
 
+def _invite_follow_up(session: Session, work: DueWork) -> None:
+    """Invite the account manager (and the customer, optionally) to the follow-up call."""
+    deal = session.get(Deal, work.deal_id) if work.deal_id else None
+    if deal is None:
+        return
+    from kickoff.invite import Invitee, KickoffEvent, build_request
+
+    start = datetime.fromisoformat(work.payload["call_at"])
+    manager = deal.account_manager
+    invitees = (Invitee(manager.email, manager.name, True),
+                *(Invitee(c.email, c.name, False) for c in deal.contacts))
+    event = KickoffEvent(
+        uid=f"followup-{deal.id}@handoff", sequence=0, start=start,
+        end=start + timedelta(minutes=30),
+        summary=f"Follow-up call: {deal.account.name} — {deal.title}",
+        description="The first order has shipped: call the customer to hear how it went and "
+                    "whether the terms work as agreed.",
+        organizer=Invitee(current_app.config["MAIL_FROM"], "Handoff", True),
+        attendees=invitees, dtstamp=now())
+    ics = build_request(event).decode("utf-8")
+    for invitee in invitees:
+        outbox.enqueue(session, key=f"followup-mail:{deal.id}:{invitee.email}",
+                       kind="followup", deal_id=deal.id, recipient=invitee.email,
+                       subject=event.summary, body=event.description, ics=ics, method="REQUEST")
+
+
 HANDLERS: dict[str, Callable[[Session, DueWork], None]] = {
+    "followup_call": _invite_follow_up,
     "kickoff_reminder": _remind_kickoff,
     "kickoff_escalation": _escalate_kickoff,
     "promise_reminder": _remind_promise,
