@@ -164,13 +164,13 @@ def _move(session: Session, deal: Deal, kickoff: Kickoff, actor: User | None,
     """Put the kickoff in a new slot (or none) and tell everyone with a higher SEQUENCE."""
     window = window or window_for(deal, cfg)
     slot = slot if slot is not None else find_slot(session, deal, window, cfg)
-    was_scheduled = kickoff.status == "scheduled"
-    _place(kickoff, window, slot)
     kickoff.sequence += 1
+    if slot is None and kickoff.status == "scheduled":
+        # Cancel the meeting people have in their calendars before its time is forgotten.
+        _send_cancel(session, deal, kickoff, cfg, kickoff_invitees(deal, kickoff))
+    _place(kickoff, window, slot)
     _record(session, actor, kickoff,
             "kickoff.rescheduled" if slot else "kickoff.at_risk", reason=reason)
-    if slot is None and was_scheduled:
-        _send_cancel(session, deal, kickoff, cfg, kickoff_invitees(deal, kickoff))
     _announce(session, deal, kickoff, cfg)
 
 
