@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -15,6 +16,7 @@ users_cli = AppGroup("users", help="Manage the people who use Handoff.")
 audit_cli = AppGroup("audit", help="Check the tamper-evident audit log.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
 scheduler_cli = AppGroup("scheduler", help="The process that sends invitations and reminders.")
+orders_cli = AppGroup("orders", help="Check orders against the terms in force.")
 
 
 def _fail(exc: HandoffError) -> None:
@@ -117,7 +119,59 @@ def brief(deal_id: int, output: str | None, number: int | None) -> None:
     click.echo(f"Wrote {path} ({len(content):,} bytes).")
 
 
+@orders_cli.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--as", "email", required=True, help="The email of the user checking the orders.")
+@click.option("-o", "--results", "results_path", type=click.Path(dir_okay=False), default=None,
+              help="Per-order results as JSON Lines (default: PATH.results.jsonl).")
+def check_orders(path: str, email: str, results_path: str | None) -> None:
+    """Check a CSV, JSON Lines or UBL XML file of orders; prints a summary."""
+    import json
+    import os
+
+    from app.intake.errors import IntakeError
+    from app.services import batches
+    from app.services.users import user_by_email
+
+    actor = user_by_email(db.session, email)
+    if actor is None:
+        raise click.UsageError(f"There is no user {email}.")
+    out_path = results_path or f"{path}.results.jsonl"
+    summary = batches.Summary()
+    try:
+        with open(path, "rb") as raw, open(out_path, "w", encoding="utf-8") as out, \
+                click.progressbar(length=os.path.getsize(path), label="Checking",
+                                  file=sys.stderr) as bar:
+            for result in _results(raw, path, actor):
+                summary.add(result)
+                out.write(json.dumps(result, default=str) + "\n")
+                bar.update(raw.tell() - bar.pos)
+    except IntakeError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(2)
+    except HandoffError as exc:
+        _fail(exc)
+    body = summary.as_json()
+    click.echo(f"{body['orders']} orders: " + ", ".join(
+        f"{n} {status}" for status, n in sorted(body["by_status"].items())))
+    for code, n in body["by_code"].items():
+        click.echo(f"  {code}: {n}")
+    click.echo(f"Results: {out_path}")
+
+
+def _results(raw: Any, path: str, actor: Any) -> Any:
+    from app.intake.batch import detect_format
+    from app.intake.ubl import order_from_ubl
+    from app.services import batches
+    from app.services.orders import check
+
+    if detect_format(path, None, raw.peek(512)[:512]) == "ubl":
+        yield check(db.session, actor, order_from_ubl(raw.read()), "ubl").as_json()
+        return
+    yield from batches.check_batch(db.session, actor, batches.items_from(raw, path, None))
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(brief)
-    for group in (users_cli, audit_cli, demo_cli, scheduler_cli):
+    for group in (users_cli, audit_cli, demo_cli, scheduler_cli, orders_cli):
         app.cli.add_command(group)

@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from app.errors import HandoffError
+from app.intake.errors import IntakeError
 from kickoff.errors import AvailabilityInvalid, KickoffError
 from terms.errors import TermsError
 
@@ -67,12 +68,22 @@ def _summary(errors: dict[str, list[str]]) -> str:
 
 
 def handle_handoff_error(exc: HandoffError) -> Response:
-    return problem(exc.status, exc.title, exc.detail, exc.errors or None)
+    headers = dict(exc.headers)
+    if exc.status == 401:
+        # RFC 9110: a 401 says which scheme would be accepted.
+        headers.setdefault("WWW-Authenticate", 'Bearer realm="handoff"')
+    return problem(exc.status, exc.title, exc.detail, exc.errors or None, headers or None)
 
 
 def handle_domain_error(exc: TermsError | KickoffError) -> Response:
     errors: dict[str, list[str]] = getattr(exc, "errors", {}) or {}
     return problem(422, "Invalid input", _summary(errors) or str(exc), errors or None)
+
+
+def handle_intake_error(exc: IntakeError) -> Response:
+    title = {400: "Unreadable document", 415: "Unsupported format"}.get(exc.status,
+                                                                          "Invalid input")
+    return problem(exc.status, title, exc.message, exc.errors or None)
 
 
 def handle_validation_error(exc: ValidationError) -> Response:
@@ -105,5 +116,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(AvailabilityInvalid, handle_domain_error)
     app.register_error_handler(KickoffError, handle_domain_error)
     app.register_error_handler(ValidationError, handle_validation_error)
+    app.register_error_handler(IntakeError, handle_intake_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

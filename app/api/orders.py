@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import request
@@ -160,6 +161,34 @@ class Check(MethodView):
         actor = current_actor()
         raw, source = _order_from_request()
         return service.check(db.session, actor, raw, source).as_json()
+
+
+class BatchOut(Schema):
+    summary = fields.Dict()
+    results = fields.List(fields.Dict())
+
+
+@blp.route("/orders/check-batch")
+class CheckBatch(MethodView):
+    @blp.response(200, BatchOut)
+    def post(self) -> Any:
+        """Check many orders: a CSV (one row per order line) or JSON Lines upload, as the body
+        or a multipart `file`. Returns a summary and each order's result; a bad row is reported
+        and the rest are still checked."""
+        from app.services import batches
+
+        actor = current_actor()
+        require(actor, "orders.check")
+        upload = request.files.get("file")
+        stream = upload.stream if upload is not None else request.stream
+        items = batches.items_from(io.BufferedReader(stream),  # type: ignore[arg-type]
+                                   upload.filename if upload else None,
+                                   upload.mimetype if upload else request.mimetype)
+        summary, results = batches.Summary(), []
+        for result in batches.check_batch(db.session, actor, items):
+            summary.add(result)
+            results.append(result)
+        return {"summary": summary.as_json(), "results": results}
 
 
 @blp.route("/orders")
