@@ -51,9 +51,18 @@ lint: install
 	$(VENV)/bin/ruff check app terms kickoff tests bench tools wsgi.py
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(PY) tools/make_brief_template.py --check
 
 bench: install
 	$(PY) bench/run_all.py
+
+# LibreOffice renders the brief in a test (page count); the fonts stand in for Calibri and
+# Courier New with the same widths, so the page count is the same everywhere.
+LIBREOFFICE_PACKAGES := libreoffice-writer-nogui fonts-crosextra-carlito fonts-liberation2
+libreoffice:
+	@dpkg -s $(LIBREOFFICE_PACKAGES) >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $(LIBREOFFICE_PACKAGES); }
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis

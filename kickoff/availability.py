@@ -7,14 +7,29 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
 
 from icalendar import Calendar, Component
 
-from kickoff.calendar import day_span, is_public_holiday, known_country, local_to_utc, zone
+from kickoff.calendar import (
+    day_span,
+    known_country,
+    local_to_utc,
+    public_holidays,
+    wall_to_utc,
+    zone,
+)
 from kickoff.errors import AvailabilityInvalid
-from kickoff.intervals import UTC, Interval, as_utc, clip, subtract
+from kickoff.intervals import (
+    UTC,
+    Interval,
+    as_utc,
+    intersect_normalised,
+    normalise,
+    subtract_sorted,
+)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -188,20 +203,20 @@ def working_intervals(
     longer or shorter, and a range inside a spring-forward gap disappears.
     """
     spans: list[Interval] = []
+    by_weekday = [tuple(working_hours.get(day, ())) for day in WEEKDAYS]
     day = first_day
     while day <= last_day:
-        for start, end in working_hours.get(WEEKDAYS[day.weekday()], ()):
-            end_day = day + _ONE_DAY if end <= start else day
-            begin = local_to_utc(datetime.combine(day, start), tz)
-            finish = local_to_utc(datetime.combine(end_day, end), tz, end=True)
+        for start, end in by_weekday[day.weekday()]:
+            begin = wall_to_utc(day, start, tz)
+            finish = wall_to_utc(day + _ONE_DAY if end <= start else day, end, tz, end=True)
             if begin < finish:
-                spans.append(Interval(begin, finish))
+                spans.append(Interval.trusted(begin, finish))
         day += _ONE_DAY
     return spans
 
 
-def free_intervals(att: Attendee, start: datetime, end: datetime) -> list[Interval]:
-    """The attendee's free time within ``[start, end)``: working hours less holidays and busy.
+def available_intervals(att: Attendee, start: datetime, end: datetime) -> list[Interval]:
+    """The attendee's working time within ``[start, end)`` less public holidays, busy or not.
 
     A public holiday of the attendee's country blocks that whole local day, even for a shift
     that began the evening before.
@@ -215,15 +230,24 @@ def free_intervals(att: Attendee, start: datetime, end: datetime) -> list[Interv
     # and clock changes at midnight).
     first_day = lo.astimezone(tz).date() - 2 * _ONE_DAY
     last_day = hi.astimezone(tz).date()
-    working = working_intervals(att.working_hours, tz, first_day, last_day)
-    blocked = [b for b in att.busy if b.end > lo and b.start < hi]
+    working = normalise(working_intervals(att.working_hours, tz, first_day, last_day))
     if att.country is not None:
-        day = first_day
-        while day <= last_day + _ONE_DAY:
-            if is_public_holiday(att.country, day):
-                blocked.append(day_span(day, tz))
-            day += _ONE_DAY
-    return clip(subtract(working, blocked), lo, hi)
+        days_off = [day_span(day, tz) for day in public_holidays(att.country, first_day, last_day)]
+        working = subtract_sorted(working, days_off)
+    return intersect_normalised(working, [Interval.trusted(lo, hi)])
+
+
+def free_intervals(att: Attendee, start: datetime, end: datetime) -> list[Interval]:
+    """The attendee's free time within ``[start, end)``: working hours less holidays and busy."""
+    available = available_intervals(att, start, end)
+    if not available:
+        return available
+    lo, hi = available[0].start, available[-1].end
+    blocked = sorted((b for b in att.busy if b.end > lo and b.start < hi), key=_by_start)
+    return subtract_sorted(available, blocked)
+
+
+_by_start = attrgetter("start")
 
 
 # --- busy time from an uploaded calendar -----------------------------------------------------

@@ -14,6 +14,7 @@ from kickoff.intervals import UTC, Interval, as_utc
 _ONE_DAY = timedelta(days=1)
 _TINY = timedelta(microseconds=1)
 _SATURDAY = 5
+_MIDNIGHT = time()
 
 
 # --- time zones ------------------------------------------------------------------------------
@@ -50,22 +51,36 @@ def local_to_utc(local: datetime, tz: tzinfo, *, end: bool = False) -> datetime:
     becomes the real time from the first moment the clock reads ``a`` to the last moment it
     reads something before ``b``.
     """
-    naive = local.replace(tzinfo=None, fold=0)
-    first = naive.replace(tzinfo=tz)
-    second = naive.replace(tzinfo=tz, fold=1)
-    first_offset = first.utcoffset()
-    second_offset = second.utcoffset()
+    return wall_to_utc(local.date(), local.time(), tz, end=end)
+
+
+@lru_cache(maxsize=4096)
+def _second_fold(at: time) -> time:
+    # Naive times compare and hash equal whatever their fold, so this caches per clock reading.
+    return time(at.hour, at.minute, at.second, at.microsecond, fold=1)
+
+
+def wall_to_utc(day: date, at: time, tz: tzinfo, *, end: bool = False) -> datetime:
+    """:func:`local_to_utc` for the wall-clock reading ``at`` on ``day`` (same rules)."""
+    if at.fold or at.tzinfo is not None:
+        at = time(at.hour, at.minute, at.second, at.microsecond)
+    # ``datetime.combine`` rather than ``replace``: this runs for every working range of every
+    # attendee in a slot search, and ``replace`` costs several times as much.
+    first_offset = datetime.combine(day, at, tz).utcoffset()
+    second_offset = datetime.combine(day, _second_fold(at), tz).utcoffset()
     if first_offset is None or second_offset is None:
         raise ValueError(f"time zone {tz!r} gives no UTC offset")
+    reading = datetime.combine(day, at, UTC)
     if first_offset == second_offset:
-        return (naive - first_offset).replace(tzinfo=UTC)
-    early = (naive - first_offset).replace(tzinfo=UTC)
-    late = (naive - second_offset).replace(tzinfo=UTC)
+        return reading - first_offset
+    early = reading - first_offset
+    late = reading - second_offset
     if first_offset < second_offset:
         # Spring forward: ``late`` < transition <= ``early``; find the jump itself.
         return _transition_between(late, early, tz, second_offset)
     if not end:
         return early
+    naive = datetime.combine(day, at)
     before_second = (late - _TINY).astimezone(tz).replace(tzinfo=None, fold=0)
     return late if before_second < naive else early
 
@@ -85,8 +100,8 @@ def _transition_between(low: datetime, high: datetime, tz: tzinfo, after: timede
 
 def day_span(day: date, tz: tzinfo) -> Interval:
     """The whole local calendar day ``day`` in ``tz`` (00:00 to 24:00 wall clock) in UTC."""
-    start = local_to_utc(datetime.combine(day, time()), tz)
-    end = local_to_utc(datetime.combine(day + _ONE_DAY, time()), tz)
+    start = wall_to_utc(day, _MIDNIGHT, tz)
+    end = wall_to_utc(day + _ONE_DAY, _MIDNIGHT, tz)
     return Interval(start, end)
 
 
@@ -113,6 +128,17 @@ def _country_code(country: str) -> str:
 def _holiday_table(country: str, year: int) -> dict[date, str]:
     table = holidays.country_holidays(country, years=year)
     return {day: str(name) for day, name in table.items() if day.year == year}
+
+
+def public_holidays(country: str, first: date, last: date) -> list[date]:
+    """The national public holidays of ``country`` from ``first`` to ``last`` inclusive."""
+    code = _country_code(country)
+    return sorted(
+        day
+        for year in range(first.year, last.year + 1)
+        for day in _holiday_table(code, year)
+        if first <= day <= last
+    )
 
 
 def is_public_holiday(country: str, d: date) -> bool:
@@ -209,7 +235,7 @@ class Window:
         return None if self.is_empty else Interval(self.earliest, self.deadline)
 
 
-def kickoff_window(  # noqa: PLR0917 - positional signature agreed with the service layer
+def kickoff_window(
     closed_at: datetime,
     first_shipment: date,
     now: datetime,

@@ -19,8 +19,10 @@ __all__ = [
     "clip",
     "intersect",
     "intersect_all",
+    "intersect_normalised",
     "normalise",
     "subtract",
+    "subtract_sorted",
 ]
 
 
@@ -71,16 +73,20 @@ class Interval:
         """Whether the two intervals share at least one instant."""
         return self.start < other.end and other.start < self.end
 
+    @classmethod
+    def trusted(cls, start: datetime, end: datetime) -> Interval:
+        """An interval from bounds already on ``datetime.UTC`` with ``start < end``, unchecked.
 
-def _span(start: datetime, end: datetime) -> Interval:
-    # Internal constructor for bounds already known to be UTC and ordered: the set operations
-    # build thousands of intervals and re-validating each one would dominate their cost.
-    interval = object.__new__(Interval)
-    object.__setattr__(interval, "start", start)
-    object.__setattr__(interval, "end", end)
-    return interval
+        The set operations build thousands of intervals per slot search; checking bounds the
+        arithmetic has just produced would dominate their cost.
+        """
+        interval = object.__new__(cls)
+        object.__setattr__(interval, "start", start)
+        object.__setattr__(interval, "end", end)
+        return interval
 
 
+_span = Interval.trusted
 _by_start = attrgetter("start")
 
 
@@ -90,26 +96,37 @@ def normalise(intervals: Iterable[Interval]) -> list[Interval]:
     merged: list[Interval] = []
     if not ordered:
         return merged
+    # ``current`` is kept as long as nothing extends it, so normal input is not copied.
+    current: Interval | None = ordered[0]
     current_start = ordered[0].start
     current_end = ordered[0].end
-    for interval in ordered[1:]:
+    for index in range(1, len(ordered)):
+        interval = ordered[index]
         if interval.start <= current_end:
-            current_end = max(current_end, interval.end)
+            if interval.end > current_end:
+                current_end = interval.end
+                current = None
         else:
-            merged.append(_span(current_start, current_end))
+            merged.append(current if current is not None else _span(current_start, current_end))
+            current = interval
             current_start = interval.start
             current_end = interval.end
-    merged.append(_span(current_start, current_end))
+    merged.append(current if current is not None else _span(current_start, current_end))
     return merged
 
 
 def intersect(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
     """The instants that lie in both ``a`` and ``b``."""
-    left = normalise(a)
-    right = normalise(b)
+    return intersect_normalised(normalise(a), normalise(b))
+
+
+def intersect_normalised(left: Sequence[Interval], right: Sequence[Interval]) -> list[Interval]:
+    """:func:`intersect` for inputs already in ``normalise`` form (not checked)."""
     result: list[Interval] = []
     i = j = 0
-    while i < len(left) and j < len(right):
+    left_count = len(left)
+    right_count = len(right)
+    while i < left_count and j < right_count:
         x = left[i]
         y = right[j]
         start = x.start if x.start >= y.start else y.start
@@ -134,30 +151,41 @@ def intersect_all(groups: Iterable[Sequence[Interval]]) -> list[Interval]:
     for group in iterator:
         if not common:
             break
-        common = intersect(common, group)
+        common = intersect_normalised(common, normalise(group))
     return common
 
 
 def subtract(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
     """The instants of ``a`` that lie in no interval of ``b``."""
-    left = normalise(a)
-    right = normalise(b)
+    return subtract_sorted(normalise(a), sorted(b, key=_by_start))
+
+
+def subtract_sorted(left: Sequence[Interval], blocks: Sequence[Interval]) -> list[Interval]:
+    """:func:`subtract` for ``left`` in ``normalise`` form and ``blocks`` sorted by start.
+
+    The blocks may overlap one another, so a caller with many busy blocks sorts them (fast, in
+    C) and skips the merge pass altogether.
+    """
     result: list[Interval] = []
     j = 0
+    count = len(blocks)
     for interval in left:
         start = interval.start
         end = interval.end
-        # Blocks ending at or before this interval cannot touch any later one either.
-        while j < len(right) and right[j].end <= start:
+        # Blocks that ended before this interval began cannot touch any later interval.
+        while j < count and blocks[j].end <= start:
             j += 1
         k = j
-        while k < len(right) and right[k].start < end:
-            block = right[k]
+        while k < count:
+            block = blocks[k]
+            if block.start >= end:
+                break
             if block.start > start:
                 result.append(_span(start, block.start))
-            start = max(start, block.end)
-            if start >= end:
-                break
+            if block.end > start:
+                start = block.end
+                if start >= end:
+                    break
             k += 1
         if start < end:
             result.append(_span(start, end))
@@ -170,4 +198,4 @@ def clip(intervals: Sequence[Interval], start: datetime, end: datetime) -> list[
     hi = as_utc(end, "end")
     if not lo < hi:
         return []
-    return intersect(intervals, [_span(lo, hi)])
+    return intersect_normalised(normalise(intervals), [_span(lo, hi)])

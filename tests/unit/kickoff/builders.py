@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from kickoff.availability import WEEKDAYS, Attendee, WorkingHours, parse_working_hours
 from kickoff.calendar import BusinessCalendar, Window
@@ -51,18 +51,25 @@ def company(country: str = "US", tz: str = "America/New_York") -> BusinessCalend
     return BusinessCalendar(country=country, timezone=tz)
 
 
-def invitee(email: str = "am@example.com", name: str = "Alex Manager", required: bool = True) -> Invitee:
+def invitee(
+    email: str = "am@example.com", name: str = "Alex Manager", required: bool = True
+) -> Invitee:
     return Invitee(email=email, name=name, required=required)
+
+
+KICKOFF_START = utc(2026, 3, 10, 14)
+KICKOFF_END = utc(2026, 3, 10, 14, 45)
+SENT_AT = utc(2026, 3, 2, 8)
 
 
 def kickoff_event(
     *,
     uid: str = "kickoff-42@handoff.example",
     sequence: int = 0,
-    start: datetime = utc(2026, 3, 10, 14),
-    end: datetime = utc(2026, 3, 10, 14, 45),
+    start: datetime = KICKOFF_START,
+    end: datetime = KICKOFF_END,
     attendees: Sequence[Invitee] = (),
-    dtstamp: datetime = utc(2026, 3, 2, 8),
+    dtstamp: datetime = SENT_AT,
 ) -> KickoffEvent:
     return KickoffEvent(
         uid=uid,
@@ -81,4 +88,3 @@ def kickoff_event(
         ),
         dtstamp=dtstamp,
     )
-

@@ -22,7 +22,9 @@ from .builders import hours, person, span, utc, window
 
 
 def test_working_hours_are_read_per_weekday_and_missing_days_are_days_off() -> None:
-    wh = parse_working_hours({"mon": [["09:00", "12:00"], ["13:00", "17:30"]], "Fri": [["8:00", "12:00"]]})
+    wh = parse_working_hours(
+        {"mon": [["09:00", "12:00"], ["13:00", "17:30"]], "Fri": [["8:00", "12:00"]]}
+    )
 
     assert wh["mon"] == ((time(9), time(12)), (time(13), time(17, 30)))
     assert wh["fri"] == ((time(8), time(12)),)
@@ -179,7 +181,10 @@ def test_a_holiday_blocks_the_part_of_a_night_shift_that_falls_on_it() -> None:
 
 
 def test_busy_blocks_are_cut_out_of_working_hours() -> None:
-    busy = [span(utc(2026, 5, 4, 10), utc(2026, 5, 4, 11, 30)), span(utc(2026, 5, 4, 16), utc(2026, 5, 4, 20))]
+    busy = [
+        span(utc(2026, 5, 4, 10), utc(2026, 5, 4, 11, 30)),
+        span(utc(2026, 5, 4, 16), utc(2026, 5, 4, 20)),
+    ]
     someone = person("UTC", busy=busy)
 
     assert free_intervals(someone, utc(2026, 5, 4), utc(2026, 5, 5)) == [
@@ -195,7 +200,9 @@ def test_free_time_is_clipped_to_the_range_asked_for() -> None:
 
 
 def test_a_whole_day_range_covers_twenty_four_hours() -> None:
-    always = Attendee("user:9", "UTC", None, parse_working_hours({d: [["00:00", "24:00"]] for d in WEEKDAYS}))
+    always = Attendee(
+        "user:9", "UTC", None, parse_working_hours({d: [["00:00", "24:00"]] for d in WEEKDAYS})
+    )
 
     assert free_intervals(always, utc(2026, 5, 4), utc(2026, 5, 11)) == [
         span(utc(2026, 5, 4), utc(2026, 5, 11))

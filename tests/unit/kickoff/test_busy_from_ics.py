@@ -11,7 +11,14 @@ from .builders import span, utc
 
 
 def ics(*lines: str, header: tuple[str, ...] = ()) -> bytes:
-    body = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN", *header, *lines, "END:VCALENDAR"]
+    body = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Test//EN",
+        *header,
+        *lines,
+        "END:VCALENDAR",
+    ]
     return ("\r\n".join(body) + "\r\n").encode()
 
 
@@ -39,9 +46,15 @@ WINDOWS_BERLIN = (
 
 
 def test_an_event_in_utc_becomes_a_busy_block_labelled_with_its_summary() -> None:
-    data = ics(*event("UID:1", "SUMMARY:Board meeting", "DTSTART:20260310T090000Z", "DTEND:20260310T103000Z"))
+    data = ics(
+        *event(
+            "UID:1", "SUMMARY:Board meeting", "DTSTART:20260310T090000Z", "DTEND:20260310T103000Z"
+        )
+    )
 
-    assert busy_from_ics(data) == [(span(utc(2026, 3, 10, 9), utc(2026, 3, 10, 10, 30)), "Board meeting")]
+    assert busy_from_ics(data) == [
+        (span(utc(2026, 3, 10, 9), utc(2026, 3, 10, 10, 30)), "Board meeting")
+    ]
 
 
 def test_an_event_with_a_tzid_is_read_in_that_zone() -> None:
@@ -53,14 +66,22 @@ def test_an_event_with_a_tzid_is_read_in_that_zone() -> None:
 def test_an_outlook_time_zone_defined_in_the_file_is_honoured() -> None:
     data = ics(
         *WINDOWS_BERLIN,
-        *event("UID:1", "DTSTART;TZID=W. Europe Standard Time:20260330T090000", "DTEND;TZID=W. Europe Standard Time:20260330T100000"),
+        *event(
+            "UID:1",
+            "DTSTART;TZID=W. Europe Standard Time:20260330T090000",
+            "DTEND;TZID=W. Europe Standard Time:20260330T100000",
+        ),
     )
 
     assert busy_from_ics(data)[0][0] == span(utc(2026, 3, 30, 7), utc(2026, 3, 30, 8))
 
 
 def test_an_all_day_event_blocks_the_whole_local_day() -> None:
-    data = ics(*event("UID:1", "SUMMARY:Offsite", "DTSTART;VALUE=DATE:20260312", "DTEND;VALUE=DATE:20260314"))
+    data = ics(
+        *event(
+            "UID:1", "SUMMARY:Offsite", "DTSTART;VALUE=DATE:20260312", "DTEND;VALUE=DATE:20260314"
+        )
+    )
 
     assert busy_from_ics(data, timezone="Asia/Tokyo") == [
         (span(utc(2026, 3, 11, 15), utc(2026, 3, 13, 15)), "Offsite")
@@ -131,8 +152,18 @@ def test_a_weekly_meeting_keeps_its_local_time_across_the_clock_change_and_skips
 
 def test_a_moved_occurrence_replaces_the_one_it_overrides() -> None:
     data = ics(
-        *event("UID:weekly", "DTSTART:20260302T150000Z", "DTEND:20260302T160000Z", "RRULE:FREQ=WEEKLY;COUNT=3"),
-        *event("UID:weekly", "RECURRENCE-ID:20260309T150000Z", "DTSTART:20260310T170000Z", "DTEND:20260310T180000Z"),
+        *event(
+            "UID:weekly",
+            "DTSTART:20260302T150000Z",
+            "DTEND:20260302T160000Z",
+            "RRULE:FREQ=WEEKLY;COUNT=3",
+        ),
+        *event(
+            "UID:weekly",
+            "RECURRENCE-ID:20260309T150000Z",
+            "DTSTART:20260310T170000Z",
+            "DTEND:20260310T180000Z",
+        ),
     )
 
     assert [b.start for b, _ in busy_from_ics(data)] == [
@@ -143,11 +174,17 @@ def test_a_moved_occurrence_replaces_the_one_it_overrides() -> None:
 
 
 def test_recurrences_are_expanded_only_over_the_horizon_from_since() -> None:
-    data = ics(*event("UID:daily", "DTSTART:20200101T090000Z", "DTEND:20200101T091500Z", "RRULE:FREQ=DAILY"))
+    data = ics(
+        *event(
+            "UID:daily", "DTSTART:20200101T090000Z", "DTEND:20200101T091500Z", "RRULE:FREQ=DAILY"
+        )
+    )
 
     blocks = busy_from_ics(data, since=utc(2026, 3, 1), horizon_days=7)
 
-    assert [b.start for b, _ in blocks] == [utc(2026, 3, 1, 9) + timedelta(days=n) for n in range(7)]
+    assert [b.start for b, _ in blocks] == [
+        utc(2026, 3, 1, 9) + timedelta(days=n) for n in range(7)
+    ]
 
 
 @pytest.mark.parametrize(

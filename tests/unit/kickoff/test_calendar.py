@@ -114,7 +114,9 @@ def test_the_earliest_start_skips_a_holiday() -> None:
 
 def test_the_earliest_start_keeps_the_local_clock_time_across_a_clock_change() -> None:
     friday_before_us_dst = closed(2026, 3, 6, 17)  # 22:00 UTC, EST
-    window = kickoff_window(friday_before_us_dst, date(2026, 3, 25), friday_before_us_dst, company())
+    window = kickoff_window(
+        friday_before_us_dst, date(2026, 3, 25), friday_before_us_dst, company()
+    )
 
     assert window.earliest == utc(2026, 3, 9, 21)  # Monday 17:00 EDT
 
@@ -172,4 +174,4 @@ def test_a_window_whose_deadline_is_not_after_its_earliest_start_has_no_slot() -
 
 def test_window_bounds_must_be_timezone_aware() -> None:
     with pytest.raises(ValueError):
-        Window(earliest=datetime(2026, 1, 1), deadline=utc(2026, 1, 2))  # noqa: DTZ001
+        Window(earliest=datetime(2026, 1, 1), deadline=utc(2026, 1, 2))

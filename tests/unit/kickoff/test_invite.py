@@ -55,7 +55,7 @@ def test_times_are_written_in_utc_with_a_z() -> None:
     assert "DTEND:20260310T144500Z\r\n" in text
 
 
-def test_required_people_are_req_participants_and_customers_opt_participants_all_asked_to_rsvp() -> None:
+def test_required_people_are_req_participants_customers_opt_participants_all_rsvp() -> None:
     _, event = parsed(build_request(kickoff_event()))
     people = attendees_by_email(event)
 
@@ -77,7 +77,9 @@ def test_the_organizer_is_named_with_a_mailto_address() -> None:
 def test_a_rescheduled_kickoff_keeps_its_uid_and_raises_its_sequence() -> None:
     first = parsed(build_request(kickoff_event(sequence=0)))[1]
     moved = parsed(
-        build_request(kickoff_event(sequence=1, start=utc(2026, 3, 11, 15), end=utc(2026, 3, 11, 15, 45)))
+        build_request(
+            kickoff_event(sequence=1, start=utc(2026, 3, 11, 15), end=utc(2026, 3, 11, 15, 45))
+        )
     )[1]
 
     assert moved.get("UID") == first.get("UID")
@@ -99,7 +101,9 @@ def test_names_with_punctuation_and_text_with_newlines_survive_the_round_trip() 
     odd = Invitee("ops@example.com", 'Fran "Ops" O\'Neil, Fulfillment: EU', True)
     _, event = parsed(build_request(kickoff_event(attendees=[odd])))
 
-    assert attendees_by_email(event)["ops@example.com"]["CN"] == 'Fran "Ops" O\'Neil, Fulfillment: EU'
+    assert (
+        attendees_by_email(event)["ops@example.com"]["CN"] == 'Fran "Ops" O\'Neil, Fulfillment: EU'
+    )
     assert event.get("DESCRIPTION") == "Agenda:\n1. Review non-standard terms"
     assert event.get("SUMMARY") == "Kickoff: ACME Corp, deal #42"
 
@@ -153,8 +157,17 @@ def test_a_kickoff_uid_depends_only_on_the_kickoff_and_the_domain() -> None:
 
 def test_a_feed_is_a_subscribable_calendar_with_timed_kickoffs_and_all_day_due_dates() -> None:
     items = [
-        FeedItem("kickoff-42@h", utc(2026, 3, 10, 14), utc(2026, 3, 10, 14, 45), "Kickoff ACME", "Agenda"),
-        FeedItem("promise-7@h", utc(2026, 3, 20), None, "Send pallet specs", "", all_day=date(2026, 3, 20)),
+        FeedItem(
+            "kickoff-42@h", utc(2026, 3, 10, 14), utc(2026, 3, 10, 14, 45), "Kickoff ACME", "Agenda"
+        ),
+        FeedItem(
+            "promise-7@h",
+            utc(2026, 3, 20),
+            None,
+            "Send pallet specs",
+            "",
+            all_day=date(2026, 3, 20),
+        ),
     ]
     calendar = Calendar.from_ical(build_feed("Alex's kickoffs", items, dtstamp=utc(2026, 3, 1)))
     kickoff, promise = calendar.walk("VEVENT")

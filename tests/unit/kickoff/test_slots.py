@@ -5,7 +5,13 @@ from datetime import timedelta
 import pytest
 
 from kickoff.errors import NoCommonSlot
-from kickoff.slots import align_up, all_free_slots, earliest_slot, require_slot, unavailable_attendees
+from kickoff.slots import (
+    align_up,
+    all_free_slots,
+    earliest_slot,
+    require_slot,
+    unavailable_attendees,
+)
 
 from .builders import hours, person, span, utc, window
 
@@ -22,7 +28,10 @@ def test_a_start_with_seconds_is_rounded_up_to_the_next_quarter_hour() -> None:
 
 
 def test_a_gap_between_busy_blocks_too_short_for_the_meeting_is_skipped() -> None:
-    busy = [span(utc(2026, 5, 4, 9), utc(2026, 5, 4, 10)), span(utc(2026, 5, 4, 10, 30), utc(2026, 5, 4, 12))]
+    busy = [
+        span(utc(2026, 5, 4, 9), utc(2026, 5, 4, 10)),
+        span(utc(2026, 5, 4, 10, 30), utc(2026, 5, 4, 12)),
+    ]
 
     slot = earliest_slot([person("UTC", busy=busy)], window(utc(2026, 5, 4), utc(2026, 5, 8)))
 
@@ -30,7 +39,10 @@ def test_a_gap_between_busy_blocks_too_short_for_the_meeting_is_skipped() -> Non
 
 
 def test_a_free_stretch_starting_off_the_quarter_hour_needs_room_after_rounding() -> None:
-    busy = [span(utc(2026, 5, 4, 9), utc(2026, 5, 4, 10, 5)), span(utc(2026, 5, 4, 10, 55), utc(2026, 5, 4, 17))]
+    busy = [
+        span(utc(2026, 5, 4, 9), utc(2026, 5, 4, 10, 5)),
+        span(utc(2026, 5, 4, 10, 55), utc(2026, 5, 4, 17)),
+    ]
 
     slot = earliest_slot([person("UTC", busy=busy)], window(utc(2026, 5, 4), utc(2026, 5, 8)))
 
@@ -41,7 +53,9 @@ def test_a_free_stretch_starting_off_the_quarter_hour_needs_room_after_rounding(
 def test_the_slot_must_end_by_the_deadline() -> None:
     w = window(utc(2026, 5, 4, 16), utc(2026, 5, 4, 16, 30))
     assert earliest_slot([person("UTC")], w) is None
-    assert earliest_slot([person("UTC")], w, minutes=30) == span(utc(2026, 5, 4, 16), utc(2026, 5, 4, 16, 30))
+    assert earliest_slot([person("UTC")], w, minutes=30) == span(
+        utc(2026, 5, 4, 16), utc(2026, 5, 4, 16, 30)
+    )
 
 
 def test_three_zones_meet_at_the_only_hour_they_share() -> None:
@@ -53,9 +67,9 @@ def test_three_zones_meet_at_the_only_hour_they_share() -> None:
 
     # In UTC: LA 14-24, Berlin 06-16, Tokyo 23-11. LA and Berlin share 14-16; Tokyo neither.
     assert slot is None
-    assert earliest_slot([la, berlin], window(utc(2026, 6, 1), utc(2026, 6, 6)), minutes=60) == span(
-        utc(2026, 6, 1, 14), utc(2026, 6, 1, 15)
-    )
+    assert earliest_slot(
+        [la, berlin], window(utc(2026, 6, 1), utc(2026, 6, 6)), minutes=60
+    ) == span(utc(2026, 6, 1, 14), utc(2026, 6, 1, 15))
 
 
 def test_a_slot_can_fall_across_midnight_utc_between_los_angeles_and_tokyo() -> None:
@@ -88,16 +102,28 @@ def test_all_free_slots_lists_every_quarter_hour_start_that_fits() -> None:
     w = window(utc(2026, 5, 4, 9), utc(2026, 5, 4, 10, 30))
     starts = [s.start for s in all_free_slots([person("UTC")], w, minutes=45, limit=None)]
 
-    assert starts == [utc(2026, 5, 4, 9), utc(2026, 5, 4, 9, 15), utc(2026, 5, 4, 9, 30), utc(2026, 5, 4, 9, 45)]
+    assert starts == [
+        utc(2026, 5, 4, 9),
+        utc(2026, 5, 4, 9, 15),
+        utc(2026, 5, 4, 9, 30),
+        utc(2026, 5, 4, 9, 45),
+    ]
     assert len(all_free_slots([person("UTC")], w, limit=2)) == 2
 
 
 def test_unavailable_attendees_names_who_cannot_make_a_given_slot() -> None:
-    busy = person("UTC", key="user:busy", busy=[span(utc(2026, 5, 4, 9, 30), utc(2026, 5, 4, 9, 40))])
+    busy = person(
+        "UTC", key="user:busy", busy=[span(utc(2026, 5, 4, 9, 30), utc(2026, 5, 4, 9, 40))]
+    )
     free = person("UTC", key="user:free")
 
-    assert unavailable_attendees([busy, free], span(utc(2026, 5, 4, 9), utc(2026, 5, 4, 9, 45))) == ["user:busy"]
-    assert unavailable_attendees([busy, free], span(utc(2026, 5, 4, 10), utc(2026, 5, 4, 10, 45))) == []
+    assert unavailable_attendees(
+        [busy, free], span(utc(2026, 5, 4, 9), utc(2026, 5, 4, 9, 45))
+    ) == ["user:busy"]
+    assert (
+        unavailable_attendees([busy, free], span(utc(2026, 5, 4, 10), utc(2026, 5, 4, 10, 45)))
+        == []
+    )
 
 
 def test_a_meeting_length_or_step_below_one_minute_is_refused() -> None:
