@@ -250,15 +250,28 @@ def read_csv(stream: IO[bytes]) -> Iterator[BatchItem]:
 
 
 def _read_header(reader: Any, source: _CsvSource) -> tuple[str, ...]:
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        if source.last_cut or source.last_bad_utf8:
-            message = "The CSV header row is not valid UTF-8 text."
-            raise IntakeError(message, {"columns": [message]}, status=UNPROCESSABLE)
-        columns = tuple(cell.strip().lower() for cell in row)
-        _check_columns(columns)
-        return columns
+    """The column names of the first non-blank row, checked."""
+    while True:
+        first_line = source.count + 1
+        try:
+            row: list[str] = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problem = f"cannot be read as CSV: {exc}"
+        else:
+            if source.last_cut < first_line and not any(cell.strip() for cell in row):
+                continue
+            if source.last_cut >= first_line:
+                problem = f"is longer than {MAX_LINE_BYTES} bytes"
+            elif source.last_bad_utf8 >= first_line:
+                problem = "is not valid UTF-8 text"
+            else:
+                columns = tuple(cell.strip().lower() for cell in row)
+                _check_columns(columns)
+                return columns
+        message = f"The CSV header row (line {first_line}) {problem}."
+        raise IntakeError(message, {"columns": [message]}, status=UNPROCESSABLE)
     message = "The CSV file is empty: expected a header row naming the columns."
     raise IntakeError(message, {"columns": [message]}, status=UNPROCESSABLE)
 

@@ -99,7 +99,8 @@ def test_empty_cells_are_absent_fields_for_the_domain_to_report():
 
 
 def test_columns_may_come_in_any_order_and_case_with_a_byte_order_mark():
-    text = "\ufeffSKU, Quantity ,unit_price,PO_Number,order_date,requested_ship_date,currency,deal_id\n"
+    text = "\ufeffSKU, Quantity ,unit_price,PO_Number,order_date,requested_ship_date,currency,"
+    text += "deal_id\n"
     text += "A-100,2,9.00,PO-1,2026-12-15,2026-12-18,USD,12\n"
 
     (item,) = items(text)
@@ -196,8 +197,10 @@ def test_a_row_with_more_cells_than_the_header_is_an_error():
 
 
 def test_a_short_row_reads_its_missing_cells_as_empty():
-    (item,) = items("po_number,order_date,requested_ship_date,currency,sku,quantity,unit_price,"
-                    "account_ref\nPO-1,2026-12-15,2026-12-18,USD,A-100,1,9.00\n")
+    (item,) = items(
+        "po_number,order_date,requested_ship_date,currency,sku,quantity,unit_price,"
+        "account_ref\nPO-1,2026-12-15,2026-12-18,USD,A-100,1,9.00\n"
+    )
 
     assert item.ok
     assert "account_ref" not in item.order
@@ -333,3 +336,10 @@ def test_an_order_of_more_rows_than_the_domain_allows_is_an_error_without_keepin
 
     assert [item.ok for item in result] == [False, True]
     assert result[0].errors == {"lines": [f"has more than {MAX_ROWS_PER_ORDER} lines (rows)"]}
+
+
+def test_a_header_that_is_not_utf8_is_refused_for_the_whole_file():
+    error = header_refusal(b"po_number,sk\xffu\nPO-1,A-100\n")
+
+    assert error.status == 422
+    assert error.errors == {"columns": ["The CSV header row (line 1) is not valid UTF-8 text."]}

@@ -245,8 +245,10 @@ def test_a_settlement_period_with_a_settlement_discount_is_not_read_as_net_days(
     [
         ("<cbc:Note>Payment by BACS or cheque</cbc:Note>",),
         ("<cbc:Note>Net 30</cbc:Note>", "<cbc:Note>Net 60</cbc:Note>"),
-        ("<cac:SettlementPeriod><cbc:DurationMeasure unitCode='MON'>1</cbc:DurationMeasure>"
-         "</cac:SettlementPeriod>",),
+        (
+            "<cac:SettlementPeriod><cbc:DurationMeasure unitCode='MON'>1</cbc:DurationMeasure>"
+            "</cac:SettlementPeriod>",
+        ),
     ],
     ids=["free text", "two different readings", "months"],
 )
