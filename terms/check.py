@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Protocol, runtime_checkable
+from typing import NoReturn, Protocol, runtime_checkable
 
 from terms.deviations import (
     DEFAULT_SEVERITIES,
@@ -58,6 +58,7 @@ __all__ = [
     "OrderFacts",
     "agreed_price",
     "cap_usage_of",
+    "check_and_count",
     "check_order",
     "compile_terms",
 ]
@@ -256,11 +257,43 @@ def order_facts(order: Order, terms: CompiledTerms, context: CheckContext) -> Or
 def check_order(order: Order, terms: CompiledTerms, context: CheckContext) -> list[Deviation]:
     """Every deviation of ``order`` from ``terms``: line by line, then header, then deal."""
     if order.order_date != terms.on:
-        raise ValueError(
-            f"terms compiled for {terms.on.isoformat()} cannot check an order of "
-            f"{order.order_date.isoformat()}"
-        )
+        _wrong_date(order, terms)
+    return _deviations(order_facts(order, terms, context), terms, context)
+
+
+def check_and_count(
+    order: Order, terms: CompiledTerms, context: CheckContext
+) -> tuple[list[Deviation], dict[int, CapUsage]]:
+    """:func:`check_order` and :func:`cap_usage_of` at once, working the order out only once."""
+    if order.order_date != terms.on:
+        _wrong_date(order, terms)
     facts = order_facts(order, terms, context)
+    return _deviations(facts, terms, context), _usage(facts, terms)
+
+
+def cap_usage_of(order: Order, terms: CompiledTerms, context: CheckContext) -> dict[int, CapUsage]:
+    """What ``order`` adds to each volume cap it falls under, by term id, for the cap ledger."""
+    if not terms.usages:
+        return {}
+    return _usage(order_facts(order, terms, context), terms)
+
+
+def _wrong_date(order: Order, terms: CompiledTerms) -> NoReturn:
+    raise ValueError(
+        f"terms compiled for {terms.on.isoformat()} cannot check an order of "
+        f"{order.order_date.isoformat()}"
+    )
+
+
+def _usage(facts: OrderFacts, terms: CompiledTerms) -> dict[int, CapUsage]:
+    usage: dict[int, CapUsage] = {}
+    for count in terms.usages:
+        usage.update(count(facts))
+    return usage
+
+
+def _deviations(facts: OrderFacts, terms: CompiledTerms, context: CheckContext) -> list[Deviation]:
+    order = facts.order
     found: list[Deviation] = []
     if facts.currency_ok:
         prices = facts.prices
@@ -274,17 +307,6 @@ def check_order(order: Order, terms: CompiledTerms, context: CheckContext) -> li
     if len(found) > 1:
         found.sort(key=_place)
     return found
-
-
-def cap_usage_of(order: Order, terms: CompiledTerms, context: CheckContext) -> dict[int, CapUsage]:
-    """What ``order`` adds to each volume cap it falls under, by term id, for the cap ledger."""
-    if not terms.usages:
-        return {}
-    facts = order_facts(order, terms, context)
-    usage: dict[int, CapUsage] = {}
-    for count in terms.usages:
-        usage.update(count(facts))
-    return usage
 
 
 _HEADER_RANK = {code: rank for rank, code in enumerate(HEADER_CODES)}

@@ -43,6 +43,12 @@ def terms_in_force(versions: Sequence[TermsVersion], on: date) -> InForce | None
 # none covers the quantity, the next rule down applies. Overlapping tiers of one SKU: the one
 # with the higher min_quantity wins (an open "100+" tier gives way to a later "500+" one); for
 # equal min_quantity, and between two discounts of the same scope, the term listed later wins.
+#
+# A price off the list is kept to cents, rounded half up, or to more places when the list price
+# has more that count (terms.kinds.discount.price_quantum): 7.5% off 12.00 is 11.10, and a list
+# price of 12.0000 read from a NUMERIC(19, 4) column is 12.00. Prices are compared as numbers,
+# so 9 and 9.00 are the same price. Currencies without cents (JPY) are still rounded to cents:
+# a discount that leaves fractions of a yen expects them.
 
 
 @dataclass(frozen=True)

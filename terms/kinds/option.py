@@ -78,12 +78,12 @@ class Option(BaseKind):
 
 
 def _declined(term: Term, line: int, signed: bool, context: CheckContext) -> Deviation:
-    name, sku = humanise(str(term.params["name"])), str(term.params["sku"])
+    name, sku = _in_words(term), str(term.params["sku"])
     how = "declined it when signing" if signed else "declined it"
     return deviation(
         "DECLINED_OPTION_ORDERED",
         context.severities,
-        f"The order includes {sku}, the {name.lower()} option, but the customer {how}"
+        f"The order includes {sku}, the {name} option, but the customer {how}"
         f"{term_reference(term, context.agreed)}.",
         term=term,
         line=line,
@@ -94,16 +94,20 @@ def _declined(term: Term, line: int, signed: bool, context: CheckContext) -> Dev
 
 
 def _pending(term: Term, context: CheckContext) -> Deviation:
-    name = humanise(str(term.params["name"]))
     return deviation(
         "OPTION_DECISION_PENDING",
         context.severities,
-        f"The customer has not yet accepted or declined the {name.lower()} option"
+        f"The customer has not yet accepted or declined the {_in_words(term)} option"
         f"{term_reference(term, context.agreed)}; settle it before the order ships.",
         term=term,
         expected="accept or decline",
         actual="pending",
     )
+
+
+def _in_words(term: Term) -> str:
+    """The option's name inside a sentence: ``extended_warranty`` → ``extended warranty``."""
+    return str(term.params["name"]).replace("_", " ").strip()
 
 
 def humanise(name: str) -> str:

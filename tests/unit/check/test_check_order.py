@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from terms.check import check_order, compile_terms
+from terms.check import cap_usage_of, check_and_count, check_order, compile_terms
 from terms.deviations import order_status
 
 from .builders import ORDER_DATE, check, codes, context, line, order, term, tiers
@@ -157,3 +157,17 @@ def _used(quantity):
     from terms.check import CapUsage
 
     return CapUsage(quantity=quantity)
+
+
+def test_checking_and_counting_at_once_gives_what_each_gives_alone():
+    compiled = compile_terms(EVERY_KIND, ORDER_DATE)
+    ctx = context(cap_usage={53: _used(950)})
+    the_order = order(line(quantity=120, price="10.00"), line("C-300", 10, "7.20"))
+
+    found, counted = check_and_count(the_order, compiled, ctx)
+
+    assert found == check_order(the_order, compiled, ctx)
+    assert counted == cap_usage_of(the_order, compiled, ctx)
+    assert codes(found) == ["PRICE_ABOVE_AGREED", "CAP_EXCEEDED", "MANUAL_REVIEW"]
+    with pytest.raises(ValueError, match="cannot check an order of 2026-12-15"):
+        check_and_count(the_order, compile_terms(EVERY_KIND, date(2026, 12, 16)), ctx)

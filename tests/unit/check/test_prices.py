@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from terms.check import compile_terms
+from terms.check import CatalogItem, compile_terms
 from terms.resolve import agreed_price
 
 from .builders import (
@@ -103,8 +103,8 @@ def test_a_discounted_price_is_rounded_half_up_to_cents():
 
 
 def test_a_list_price_with_more_places_keeps_them_when_discounted():
-    item = CATALOG["A-100"].__class__("X-1", Decimal("9.125"), "USD", "widgets")
-    stored_with_zeros = item.__class__("X-2", Decimal("12.0000"), "USD", "widgets")
+    item = CatalogItem("X-1", Decimal("9.125"), "USD", "widgets")
+    stored_with_zeros = CatalogItem("X-2", Decimal("12.0000"), "USD", "widgets")
     discount = [term("discount", 60, percent="10")]
 
     assert str(agreed_price("X-1", 1, discount, item).price) == "8.213"
@@ -294,3 +294,12 @@ def test_an_order_in_another_currency_gets_no_price_deviations():
     found = check(order(line(quantity=120, price="99.00"), line("NEW-1"), currency="EUR"), terms)
 
     assert codes(found) == ["CURRENCY_MISMATCH"]
+
+
+def test_a_list_price_stored_with_trailing_zeros_is_expected_in_cents():
+    stored = {**CATALOG, "C-300": CatalogItem("C-300", Decimal("8.0000"), "USD", "gadgets")}
+
+    found = only(check(order(line("C-300", 5, "8.50")), catalog=stored))
+
+    assert (found.expected, found.actual) == ("8.00", "8.50")
+    assert check(order(line("C-300", 5, "8")), catalog=stored) == []
