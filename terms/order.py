@@ -16,6 +16,7 @@ Every problem is reported at once, keyed by a dotted path (``lines.0.unit_price`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -53,6 +54,7 @@ ORDER_KEYS = (
 LINE_KEYS = ("sku", "quantity", "unit_price")
 PAYMENT_KEYS = ("net_days", "early_discount_percent", "early_discount_days")
 INCOTERM_KEYS = ("code", "place")
+DELIVERY_CODE = re.compile(r"[A-Za-z]{2,10}")
 SHIPPING_KEYS = ("method", "carrier", "freight")
 FREIGHT = ("prepaid", "collect")
 
@@ -288,13 +290,20 @@ def _payment_terms(raw: Mapping[str, Any], errors: FieldErrors) -> dict[str, Any
     return result
 
 
+def _delivery_code(value: Any) -> str:
+    """An order states whatever delivery terms it states (an Incoterms 2020 rule, or another
+    code such as FOT): refusing a foreign code would hide the deviation the check must show."""
+    if not isinstance(value, str) or not DELIVERY_CODE.fullmatch(value.strip()):
+        raise FieldProblem("must be a delivery terms code such as FOB (letters only)")
+    code = value.strip().upper()
+    return parse_choice(code, INCOTERMS_2020) if code in INCOTERMS_2020 else code
+
+
 def _incoterm(raw: Mapping[str, Any], errors: FieldErrors) -> dict[str, Any]:
     merge_errors(errors, _unknown_keys(raw, INCOTERM_KEYS, "an incoterm"))
-    code = _read(
-        raw, "code", lambda value: parse_choice(value, INCOTERMS_2020), errors, required=True
-    )
-    place = _read(raw, "place", _required_text(MAX_TEXT), errors, required=True)
-    return {"code": code, "place": place}
+    code = _read(raw, "code", _delivery_code, errors, required=True)
+    place = _read(raw, "place", _required_text(MAX_TEXT), errors)
+    return {"code": code, "place": place or ""}
 
 
 def _shipping(raw: Mapping[str, Any], errors: FieldErrors) -> dict[str, Any]:

@@ -40,8 +40,15 @@ from app.services import catalog
 from app.services.paging import Page, paginate
 from app.services.record import signed_decisions, version_terms
 from kickoff.calendar import BusinessCalendar
-from terms.check import CapUsage, CatalogItem, CheckContext, CompiledTerms, cap_usage_of, \
-    check_order, compile_terms
+from terms.check import (
+    CapUsage,
+    CatalogItem,
+    CheckContext,
+    CompiledTerms,
+    cap_usage_of,
+    check_and_count,
+    compile_terms,
+)
 from terms.deviations import (
     CODES,
     DEFAULT_SEVERITIES,
@@ -103,7 +110,8 @@ def _deal_for(session: Session, order: Order, contract_ref: str | None,
 
 
 @lru_cache(maxsize=4096)
-def _compiled(version_id: int, on: date, _cache_key: str) -> CompiledTerms:
+def _compiled(version_id: int, on: date, _digest: str, _term_ids: tuple[int, ...])\
+        -> CompiledTerms:
     from app.extensions import db
 
     version = db.session.get(TermsVersionRow, version_id)
@@ -112,9 +120,12 @@ def _compiled(version_id: int, on: date, _cache_key: str) -> CompiledTerms:
 
 
 def compiled_terms(version: TermsVersionRow, on: date) -> CompiledTerms:
-    """Terms rows never change, so a version's compiled form can be kept; the digest in the key
-    guards against a database that was rebuilt under a running process."""
-    return _compiled(version.id, on, version.digest)
+    """Terms rows never change, so a version's compiled form can be kept. The key guards
+    against a database that was rebuilt under a running process: the digest covers what was
+    agreed but not the ids of the term rows, which deviations and the cap ledger name, so the
+    key holds those too."""
+    return _compiled(version.id, on, version.digest,
+                     tuple(entry.term_id for entry in version.entries))
 
 
 def _version_for(deal: Deal, on: date) -> TermsVersionRow:
@@ -281,10 +292,9 @@ def check_one(session: Session, actor: User | None, raw: Mapping[str, Any],
     existing = _existing(session, deal, order)
     context = _context(session, deal, order, version,
                        _cap_usage(session, caps, existing.id if existing else None), chosen)
-    found = check_order(order, compiled, context)
+    found, usage = check_and_count(order, compiled, context)
     record, check = _store(session, deal, order, existing, source, found, version, actor)
-    _count_against_caps(session, record, cap_usage_of(order, compiled, context),
-                        check.status == "clear")
+    _count_against_caps(session, record, usage, check.status == "clear")
     return CheckResult(record, check, found)
 
 

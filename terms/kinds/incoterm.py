@@ -52,7 +52,7 @@ class Incoterm(BaseKind):
                 stated["place"] == agreed_place or same_place(str(stated["place"])) == place
             ):
                 return
-            actual = f"{stated['code']} {stated['place']}"
+            actual = f"{stated['code']} {stated['place'] or '(no place named)'}"
             found.append(
                 deviation(
                     "INCOTERM_MISMATCH",

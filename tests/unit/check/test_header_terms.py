@@ -69,6 +69,16 @@ def test_another_incoterm_place_mismatches():
     assert codes(found) == ["INCOTERM_MISMATCH"]
 
 
+def test_delivery_terms_outside_incoterms_2020_are_flagged_not_refused():
+    found = only(check(order(incoterm={"code": "FOT"}), [FOB_OAKLAND]))
+
+    assert (found.code, found.expected, found.actual) == (
+        "INCOTERM_MISMATCH",
+        "FOB Oakland",
+        "FOT (no place named)",
+    )
+
+
 def test_the_incoterm_place_is_compared_without_case_or_spacing():
     assert check(order(incoterm={"code": "fob", "place": "  oakland "}), [FOB_OAKLAND]) == []
 

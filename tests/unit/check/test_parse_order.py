@@ -164,7 +164,7 @@ def test_an_account_ref_alone_ties_the_order_to_a_deal():
 def test_header_objects_are_checked_field_by_field():
     raw = raw_order(
         payment_terms={"net_days": -1, "early_discount_percent": 2},
-        incoterm={"code": "XYZ"},
+        incoterm={"code": "F0B!"},
         shipping={"freight": "free", "speed": "fast"},
         partial_shipment="no",
     )
@@ -175,8 +175,7 @@ def test_header_objects_are_checked_field_by_field():
             'must be a decimal string such as "7.5", not a number'
         ],
         "payment_terms.early_discount_days": ["is required with early_discount_percent"],
-        "incoterm.code": ["must be one of: EXW, FCA, CPT, CIP, DAP, DPU, DDP, FAS, FOB, CFR, CIF"],
-        "incoterm.place": ["is required"],
+        "incoterm.code": ["must be a delivery terms code such as FOB (letters only)"],
         "shipping.speed": ["is not a field of shipping; expected: method, carrier, freight"],
         "shipping.freight": ["must be one of: prepaid, collect"],
         "partial_shipment": ["must be true or false"],
@@ -227,3 +226,9 @@ def test_an_order_built_in_code_freezes_its_header_objects():
     assert isinstance(built.lines, tuple)
     with pytest.raises(TypeError):
         built.incoterm.clear()  # type: ignore[union-attr]
+
+
+def test_an_order_may_state_delivery_terms_outside_incoterms_2020_without_a_place():
+    order = parse_order(raw_order(incoterm={"code": "fot"}))
+
+    assert order.incoterm == {"code": "FOT", "place": ""}
