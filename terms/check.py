@@ -86,7 +86,8 @@ class CheckContext:
     of each volume cap (by term id); ``signed_decisions`` the option decisions recorded by
     signatures (they settle a pending option); ``agreed`` says who agreed each term and when,
     for messages (``"agreed on 2026-11-20 by Ana Seller"``); ``deal_currency`` is compared when
-    no currency term is in force.
+    no currency term is in force. ``kickoff_deadline_passed`` says the kickoff's deadline went by
+    without it being held: from then on every order of the deal waits for it, whatever its date.
     """
 
     catalog: Mapping[str, CatalogItem]
@@ -98,6 +99,7 @@ class CheckContext:
     signed_decisions: Mapping[str, str] = field(default_factory=lambda: _NO_DECISIONS)
     agreed: Mapping[int, str] = field(default_factory=lambda: _NO_AGREEMENTS)
     deal_currency: str = ""
+    kickoff_deadline_passed: bool = False
 
 
 class OrderFacts:
@@ -302,7 +304,9 @@ def _deviations(facts: OrderFacts, terms: CompiledTerms, context: CheckContext) 
                 found.append(_price_deviation(index, line, facts, terms.prices, context))
     for rule in terms.rules:
         rule(facts, context, found)
-    if not context.kickoff_held and order.requested_ship_date >= context.first_shipment_date:
+    if not context.kickoff_held and (
+        context.kickoff_deadline_passed or order.requested_ship_date >= context.first_shipment_date
+    ):
         found.append(_kickoff_not_held(order, context))
     if len(found) > 1:
         found.sort(key=_place)
@@ -321,11 +325,16 @@ def _place(item: Deviation) -> tuple[int, int]:
 
 def _kickoff_not_held(order: Order, context: CheckContext) -> Deviation:
     ship, first = order.requested_ship_date.isoformat(), context.first_shipment_date.isoformat()
+    why = (
+        "its deadline has passed"
+        if context.kickoff_deadline_passed
+        and order.requested_ship_date < context.first_shipment_date
+        else f"the order ships on {ship}, on or after the deal's first shipment date {first}"
+    )
     return deviation(
         "KICKOFF_NOT_HELD",
         context.severities,
-        f"The kickoff meeting has not been held, and the order ships on {ship}, on or after "
-        f"the deal's first shipment date {first}.",
+        f"The kickoff meeting has not been held, and {why}.",
         field="requested_ship_date",
         expected="kickoff held before the first shipment",
         actual=ship,

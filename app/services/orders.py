@@ -205,6 +205,8 @@ def _context(session: Session, deal: Deal, order: Order, version: TermsVersionRo
     return CheckContext(
         catalog=_catalog(session, order), add_business_days=company_calendar().add_business_days,
         kickoff_held=bool(kickoff and kickoff.status == "held"),
+        kickoff_deadline_passed=bool(kickoff and kickoff.status != "held"
+                                     and kickoff.deadline <= clock.now()),
         first_shipment_date=deal.first_shipment_date, severities=chosen, cap_usage=cap_usage,
         signed_decisions=decided, agreed=_agreed(session, deal), deal_currency=deal.currency)
 

@@ -172,3 +172,18 @@ def test_an_order_shipping_before_the_first_shipment_date_may_wait_for_the_kicko
 
 def test_once_the_kickoff_is_held_orders_ship_freely():
     assert check(order(requested_ship_date="2026-12-18"), kickoff_held=True) == []
+
+
+def test_once_the_kickoff_deadline_has_passed_every_order_waits_for_the_kickoff():
+    early = order(order_date="2026-12-01", requested_ship_date="2026-12-10")
+
+    found = only(check(early, kickoff_held=False, kickoff_deadline_passed=True))
+
+    assert (found.code, found.severity) == ("KICKOFF_NOT_HELD", "block")
+    assert found.message == ("The kickoff meeting has not been held, and its deadline has passed.")
+
+
+def test_a_kickoff_held_late_still_releases_the_orders():
+    early = order(order_date="2026-12-01", requested_ship_date="2026-12-10")
+
+    assert check(early, kickoff_held=True, kickoff_deadline_passed=True) == []
