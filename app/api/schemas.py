@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -10,17 +11,32 @@ from app.api.fields import Country, Currency, DecimalString, Timezone, UTCDateTi
 from app.policy import ROLES
 
 NonEmpty = validate.Length(min=1)
+# Ids are 32-bit on PostgreSQL: a bigger number names nothing, and is refused as input.
+MAX_ID = 2**31 - 1
+# Dates far outside business use are typing mistakes, and overflow date arithmetic.
+DayRange = validate.Range(min=date(1900, 1, 1), max=date(9999, 1, 1))
+
+
+def _id(**kwargs: Any) -> fields.Integer:
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def _day(**kwargs: Any) -> fields.Date:
+    return fields.Date(validate=DayRange, **kwargs)
+
+
+NotBlank = validate.Regexp(r"\s*\S", error="Must not be blank.")
 
 
 def _text(limit: int, **kwargs: Any) -> fields.String:
-    return fields.String(validate=validate.Length(min=1, max=limit), **kwargs)
+    return fields.String(validate=[validate.Length(min=1, max=limit), NotBlank], **kwargs)
 
 
 # --- common ---------------------------------------------------------------------------------
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = _id(load_default=1)
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -68,6 +84,7 @@ class UserOut(Schema):
     working_hours = fields.Dict(allow_none=True)
     active = fields.Boolean()
     created_at = fields.DateTime()
+    calendar_feed = fields.String()
 
 
 class UserListOut(PageOut):
@@ -216,28 +233,28 @@ class StandardTermsOut(Schema):
 
 
 class DealIn(Schema):
-    account_id = fields.Integer(required=True)
+    account_id = _id(required=True)
     title = _text(200, required=True)
     external_ref = fields.String(validate=validate.Length(max=100), allow_none=True)
     currency = Currency(required=True)
     closed_at = UTCDateTimeField()
-    effective_from = fields.Date()
-    first_shipment_date = fields.Date(required=True)
-    sales_owner_id = fields.Integer()
-    account_manager_id = fields.Integer(required=True)
-    fulfillment_lead_id = fields.Integer(required=True)
-    contact_ids = fields.List(fields.Integer(), load_default=list)
+    effective_from = _day()
+    first_shipment_date = _day(required=True)
+    sales_owner_id = _id()
+    account_manager_id = _id(required=True)
+    fulfillment_lead_id = _id(required=True)
+    contact_ids = fields.List(_id(), load_default=list)
     terms = fields.List(fields.Dict(), load_default=list)
 
 
 class DealPatch(Schema):
     title = _text(200)
     external_ref = fields.String(validate=validate.Length(max=100), allow_none=True)
-    first_shipment_date = fields.Date()
-    sales_owner_id = fields.Integer()
-    account_manager_id = fields.Integer()
-    fulfillment_lead_id = fields.Integer()
-    contact_ids = fields.List(fields.Integer())
+    first_shipment_date = _day()
+    sales_owner_id = _id()
+    account_manager_id = _id()
+    fulfillment_lead_id = _id()
+    contact_ids = fields.List(_id())
 
     @validates_schema
     def _something(self, data: dict[str, Any], **_: Any) -> None:
@@ -247,11 +264,32 @@ class DealPatch(Schema):
 
 class DealListArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(("closed", "kicked_off", "shipping")))
-    account = fields.Integer()
-    owner = fields.Integer()
+    account = _id()
+    owner = _id()
     kickoff = fields.String(validate=validate.OneOf(
         ("scheduled", "unscheduled", "held", "cancelled", "at_risk")))
     q = fields.String()
+
+
+class SignatureOut(Schema):
+    id = fields.Integer()
+    version = fields.Integer()
+    digest = fields.String()
+    signer = fields.Dict()
+    typed_name = fields.String()
+    decisions = fields.List(fields.Dict())
+    signed_at = fields.DateTime()
+    ip = fields.String()
+    user_agent = fields.String()
+    recorded_by_id = fields.Integer()
+
+
+class AckItemOut(Schema):
+    id = fields.Integer()
+    version = fields.Integer()
+    user_id = fields.Integer()
+    name = fields.String()
+    acknowledged_at = fields.DateTime()
 
 
 class VersionOut(Schema):
@@ -263,8 +301,8 @@ class VersionOut(Schema):
     author = fields.String()
     created_at = fields.DateTime()
     terms = fields.List(fields.Nested(TermJson))
-    signatures = fields.List(fields.Dict())
-    acknowledgements = fields.List(fields.Dict())
+    signatures = fields.List(fields.Nested(SignatureOut))
+    acknowledgements = fields.List(fields.Nested(AckItemOut))
 
 
 class AttendeeOut(Schema):
@@ -290,10 +328,16 @@ class KickoffOut(Schema):
     agenda = fields.List(fields.String())
 
 
+class PendingOut(Schema):
+    user_id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+
+
 class AckStateOut(Schema):
     version = fields.Integer()
-    acknowledged = fields.List(fields.Dict())
-    pending = fields.List(fields.Dict())
+    acknowledged = fields.List(fields.Nested(AckItemOut))
+    pending = fields.List(fields.Nested(PendingOut))
 
 
 class DealOut(Schema):
@@ -339,7 +383,7 @@ class DealListOut(PageOut):
 
 
 class AsOfArgs(Schema):
-    as_of = fields.Date()
+    as_of = _day()
 
 
 class InForceOut(Schema):
@@ -356,7 +400,7 @@ class VersionListOut(Schema):
 
 
 class DiffArgs(Schema):
-    against = fields.Integer(required=True, validate=validate.Range(min=1))
+    against = _id(required=True)
 
 
 class DiffOut(Schema):
@@ -369,7 +413,7 @@ class DiffOut(Schema):
 
 
 class ReplaceItem(Schema):
-    term_id = fields.Integer(required=True)
+    term_id = _id(required=True)
     kind = fields.Raw(required=True)
     params = fields.Raw(required=True)
     note = fields.Raw()
@@ -379,7 +423,7 @@ class ReplaceItem(Schema):
 
 class AmendmentIn(Schema):
     reason = _text(2000, required=True)
-    effective_from = fields.Date(required=True)
+    effective_from = _day(required=True)
     add = fields.List(fields.Dict(), load_default=list)
     replace = fields.List(fields.Nested(ReplaceItem), load_default=list)
     remove = fields.List(fields.Raw(), load_default=list)
@@ -393,8 +437,8 @@ class AmendmentIn(Schema):
 
 
 class SignerIn(Schema):
-    contact_id = fields.Integer()
-    user_id = fields.Integer()
+    contact_id = _id()
+    user_id = _id()
 
 
 class DecisionIn(Schema):
@@ -403,50 +447,37 @@ class DecisionIn(Schema):
 
 
 class SignatureIn(Schema):
-    version = fields.Integer(required=True, validate=validate.Range(min=1))
+    version = _id(required=True)
     signer = fields.Nested(SignerIn, required=True)
     typed_name = _text(200, required=True)
     decisions = fields.List(fields.Nested(DecisionIn), load_default=list)
     digest = fields.String(validate=validate.Length(equal=64))
 
 
-class SignatureOut(Schema):
-    id = fields.Integer()
-    version = fields.Integer()
-    digest = fields.String()
-    signer = fields.Dict()
-    typed_name = fields.String()
-    decisions = fields.List(fields.Dict())
-    signed_at = fields.DateTime()
-    ip = fields.String()
-    user_agent = fields.String()
-    recorded_by_id = fields.Integer()
+class SignatureListOut(Schema):
+    items = fields.List(fields.Nested(SignatureOut))
 
 
 class AckIn(Schema):
-    version = fields.Integer(required=True, validate=validate.Range(min=1))
+    version = _id(required=True)
 
 
-class AckOut(Schema):
-    id = fields.Integer()
-    version = fields.Integer()
-    user_id = fields.Integer()
-    acknowledged_at = fields.DateTime()
-    pending = fields.List(fields.Dict())
+class AckOut(AckItemOut):
+    pending = fields.List(fields.Nested(PendingOut))
 
 
 class PromiseIn(Schema):
     text = _text(2000, required=True)
-    due = fields.Date(required=True)
-    owner_id = fields.Integer()
+    due = _day(required=True)
+    owner_id = _id()
 
 
 class NoteIn(Schema):
     channel = fields.String(load_default="call", validate=validate.OneOf(
         ("call", "email", "meeting", "visit", "chat", "other")))
-    contact_id = fields.Integer(allow_none=True)
+    contact_id = _id(allow_none=True)
     text = _text(20000, required=True)
-    term_ids = fields.List(fields.Integer(), load_default=list)
+    term_ids = fields.List(_id(), load_default=list)
     promises = fields.List(fields.Nested(PromiseIn), load_default=list)
 
 
@@ -478,9 +509,9 @@ class LineageOut(Schema):
     deal_id = fields.Integer()
     term_id = fields.Integer()
     history = fields.List(fields.Dict())
-    signatures = fields.List(fields.Dict())
-    acknowledgements = fields.List(fields.Dict())
-    notes = fields.List(fields.Dict())
+    signatures = fields.List(fields.Nested(SignatureOut))
+    acknowledgements = fields.List(fields.Nested(AckItemOut))
+    notes = fields.List(fields.Nested(NoteOut))
     orders = fields.List(fields.Dict())
 
 
@@ -493,7 +524,7 @@ class RescheduleIn(Schema):
 
 class HeldIn(Schema):
     held_at = UTCDateTimeField()
-    attendee_ids = fields.List(fields.Integer())
+    attendee_ids = fields.List(_id())
     minutes = fields.String(load_default="", validate=validate.Length(max=50000))
 
 

@@ -23,7 +23,6 @@ from app.api.schemas import (
 from app.errors import InvalidInput
 from app.extensions import db
 from app.services import users as service
-from kickoff.availability import busy_from_ics
 from kickoff.intervals import Interval
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Users and tokens")
@@ -64,7 +63,11 @@ class OneUser(MethodView):
         from app.policy import require
 
         require(actor, "users.read", subject=user)
-        return _user(user)
+        body = _user(user)
+        if actor.id == user.id:
+            # The feed's address is its key: shown to its owner only.
+            body["calendar_feed"] = f"/api/v1/calendar/{user.feed_token}.ics"
+        return body
 
 
 @blp.route("/<int:user_id>/tokens")
@@ -97,17 +100,21 @@ class Availability(MethodView):
         return _user(service.set_availability(db.session, current_actor(), user_id, data))
 
 
-def _blocks_from_request() -> tuple[list[tuple[Interval, str]], str]:
+def _ics_from_request() -> bytes | None:
     upload = request.files.get("file")
     if upload is not None:
-        return busy_from_ics(upload.read()), "ics"
+        return upload.read()
     if (request.mimetype or "") in ICS_TYPES:
-        return busy_from_ics(request.get_data()), "ics"
+        return request.get_data()
+    return None
+
+
+def _blocks_from_json() -> list[tuple[Interval, str]]:
     body = request.get_json(silent=True)
     if body is None:
         raise InvalidInput.field("body", "Send JSON {\"blocks\": [...]}, or an .ics file.")
     data = BusyIn().load(body)
-    return [(Interval(b["start"], b["end"]), b["label"]) for b in data["blocks"]], "json"
+    return [(Interval(b["start"], b["end"]), b["label"]) for b in data["blocks"]]
 
 
 @blp.route("/<int:user_id>/busy")
@@ -117,7 +124,11 @@ class Busy(MethodView):
     def post(self, user_id: int) -> Any:
         """Add busy time, as JSON blocks or an uploaded .ics (VEVENT / VFREEBUSY)."""
         actor = current_actor()
-        blocks, source = _blocks_from_request()
-        rows = service.add_busy_blocks(db.session, actor, user_id, blocks, source)
+        ics = _ics_from_request()
+        if ics is not None:
+            rows = service.add_busy_from_ics(db.session, actor, user_id, ics)
+        else:
+            rows = service.add_busy_blocks(db.session, actor, user_id, _blocks_from_json(),
+                                           "json")
         return {"blocks": [{"id": r.id, "start": r.start, "end": r.end, "label": r.label,
                             "source": r.source} for r in rows]}
