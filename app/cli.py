@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.errors import HandoffError
 from app.extensions import db
@@ -99,6 +99,7 @@ def scheduler_run(interval: int) -> None:
 
 
 @click.command("brief")
+@with_appcontext
 @click.argument("deal_id", type=int)
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
               help="Where to write the .docx (default: its own file name here).")

@@ -49,7 +49,8 @@ def _people(deal: Deal) -> tuple[doc.Person, ...]:
     return tuple(people)
 
 
-def _kickoff(session: Session, deal: Deal, reader: User | None) -> doc.KickoffInfo:
+def _kickoff(session: Session, deal: Deal, version: TermsVersionRow, reader: User | None)\
+        -> doc.KickoffInfo:
     k = session.scalar(select(Kickoff).where(Kickoff.deal_id == deal.id))
     zone = reader.timezone if reader else deal.account_manager.timezone
     if k is None:
@@ -57,7 +58,7 @@ def _kickoff(session: Session, deal: Deal, reader: User | None) -> doc.KickoffIn
     names = tuple(f"{u.name} (required)" for u in kickoffs.required_people(deal)) + tuple(
         f"{c.name}, {deal.account.name} (optional)" for c in deal.contacts)
     return doc.KickoffInfo(k.status, k.start, k.end, zone, names,
-                           tuple(kickoffs.agenda_for(session, deal)))
+                           tuple(kickoffs.agenda_for(session, deal, version)))
 
 
 def _term_rows(session: Session, deal: Deal, version: TermsVersionRow) -> tuple[doc.TermRow, ...]:
@@ -137,7 +138,7 @@ def brief_data(session: Session, deal: Deal, number: int | None = None,
         version_effective_from=version.effective_from, version_created_at=version.created_at,
         digest=version.digest, audit_head=deal_anchor(session, deal), closed_at=deal.closed_at,
         first_shipment_date=deal.first_shipment_date, people=_people(deal),
-        kickoff=_kickoff(session, deal, reader), terms=_term_rows(session, deal, version),
+        kickoff=_kickoff(session, deal, version, reader), terms=_term_rows(session, deal, version),
         options=_options(session, version),
         clauses=tuple(str(term_from_row(e.term).params["text"]) for e in version.entries
                       if e.term.kind == "clause"),

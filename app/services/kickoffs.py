@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app import audit, clock
-from app.db.models import BusyBlock, Deal, Kickoff, Promise, User
+from app.db.models import BusyBlock, Deal, Kickoff, Promise, TermsVersionRow, User
 from app.db.session import unit_of_work
 from app.errors import InvalidInput, NotFound
 from app.policy import require
@@ -328,10 +328,12 @@ def _previous(deal: Deal, kickoff: Kickoff) -> Iterable[tuple[str, str, bool]]:
             yield contact.email, contact.name, False
 
 
-def agenda_for(session: Session, deal: Deal) -> list[str]:
+def agenda_for(session: Session, deal: Deal, version: TermsVersionRow | None = None)\
+        -> list[str]:
+    """The agenda from a version's terms (default the newest) and the open promises."""
     from app.services.record import latest_version, version_terms
 
-    terms = version_terms(latest_version(deal))
+    terms = version_terms(version or latest_version(deal))
     described = [describe_term(t, deal.currency) for t in terms
                  if t.kind not in ("option", "clause")]
     declined = [describe_term(t, deal.currency) for t in terms
