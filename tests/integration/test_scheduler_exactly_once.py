@@ -30,7 +30,7 @@ DEALS = 12
 class SlowInbox(Inbox):
     """A mail server that takes its time, so a scheduler can be killed mid-send."""
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         await asyncio.sleep(0.05)
         return await super().handle_DATA(server, session, envelope)
 
