@@ -3,10 +3,11 @@ instance outbox folder."""
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -29,8 +30,7 @@ def compose(message: OutboxMessage, sender: str, attachment: Attachment | None =
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
-    # Stable per outbox row: a receiver can tell a redelivery from a new message.
-    email["Message-ID"] = make_msgid(idstring=f"handoff-{message.id}", domain="handoff.local")
+    email["Message-ID"] = message_id(message, sender)
     email["X-Handoff-Message"] = message.dedupe_key
     email.set_content(message.body)
     if message.ics:
@@ -43,6 +43,14 @@ def compose(message: OutboxMessage, sender: str, attachment: Attachment | None =
         email.add_attachment(attachment.content, maintype=DOCX[0], subtype=DOCX[1],
                              filename=attachment.filename)
     return email
+
+
+def message_id(message: OutboxMessage, sender: str) -> str:
+    """The same for every delivery of one outbox row, so a receiver recognises a resend (a
+    sender that dies after the server accepted a message, before recording it, sends it again)."""
+    digest = hashlib.sha256(message.dedupe_key.encode("utf-8")).hexdigest()[:16]
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "handoff.local"
+    return f"<handoff.{message.id}.{digest}@{domain}>"
 
 
 def send_smtp(email: EmailMessage, mail_url: str) -> None:

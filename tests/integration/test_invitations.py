@@ -131,3 +131,20 @@ def test_messages_wait_in_the_outbox_while_the_mail_server_is_down(app, client):
         waiting = db.session.scalars(select(OutboxMessage)).all()
         assert waiting and all(m.status == "pending" and m.attempts == 1 for m in waiting)
         assert all("ConnectionRefused" in m.last_error for m in waiting)
+
+
+def test_every_delivery_of_one_message_carries_the_same_message_id(app, client):
+    from app.db.models import OutboxMessage
+    from app.mail import compose
+
+    world = make_world(app, client)
+    make_products(world)
+    make_deal(world)
+    with app.app_context():
+        from sqlalchemy import select
+
+        message = db.session.scalars(select(OutboxMessage)).first()
+        first = compose(message, "handoff@seller.example")["Message-ID"]
+        again = compose(message, "handoff@seller.example")["Message-ID"]
+    assert first == again
+    assert first.endswith("@seller.example>")
