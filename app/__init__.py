@@ -55,8 +55,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.api import register_api, register_docs_assets
+    from app.api.guards import install_guards
     from app.extensions import api
 
+    install_guards(app)
     register_api(api)
     register_docs_assets(app)
 

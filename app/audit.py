@@ -95,14 +95,19 @@ def record(
 
 @dataclass(frozen=True)
 class Verification:
+    """`events` is how many events checked out; `total` (when broken) the size of the log."""
+
     ok: bool
     events: int
     head: str
     first_bad_event: int | None = None
     reason: str = ""
+    total: int | None = None
 
     def as_json(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"ok": self.ok, "events": self.events, "head": self.head}
+        # The SPEC's "events" is the size of the whole log, broken or not.
+        events = self.events if self.total is None else self.total
+        body: dict[str, Any] = {"ok": self.ok, "events": events, "head": self.head}
         if not self.ok:
             body.update(first_bad_event=self.first_bad_event, reason=self.reason)
         return body
@@ -127,7 +132,8 @@ def verify(session: Session) -> Verification:
     for event in events:
         problem = _check_event(event, seq + 1, prev)
         if problem:
-            return Verification(False, seq, prev, first_bad_event=seq + 1, reason=problem)
+            return Verification(False, seq, prev, first_bad_event=seq + 1, reason=problem,
+                                total=count(session))
         prev, seq = event.hash, event.seq
     head = session.get(AuditHead, 1)
     if head is not None and (head.seq, head.hash) != (seq, prev):

@@ -7,10 +7,12 @@ class HandoffError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str = "", errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, detail: str = "", errors: dict[str, list[str]] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.errors = errors or {}
+        self.headers = headers or {}
 
 
 class NotSignedIn(HandoffError):
@@ -52,4 +54,9 @@ class DealChanged(HandoffError):
 
 
 class RecordIsPermanent(HandoffError):
+    """A change or deletion of evidence; `allow` names the methods the record does have."""
+
     status, title = 405, "Records on file are never changed or deleted"
+
+    def __init__(self, detail: str, allow: str = "GET") -> None:
+        super().__init__(detail, headers={"Allow": allow})

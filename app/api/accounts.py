@@ -21,7 +21,6 @@ from app.api.schemas import (
     PageArgs,
 )
 from app.extensions import db
-from app.policy import require
 from app.services import accounts as service
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts",
@@ -61,8 +60,7 @@ class OneAccount(MethodView):
     @blp.response(200, AccountOut)
     def get(self, account_id: int) -> Any:
         """One account."""
-        require(current_actor(), "read")
-        return _account(service.get_account(db.session, account_id))
+        return _account(service.read_account(db.session, current_actor(), account_id))
 
 
 @blp.route("/<int:account_id>/contacts")

@@ -6,16 +6,14 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from app import audit
 from app.api import present
 from app.api.auth import current_actor
-from app.api.schemas import AuditArgs, AuditListOut, VerifyOut
+from app.api.schemas import AuditArgs, AuditEventOut, AuditListOut, VerifyOut
 from app.db.models import AuditEvent
+from app.errors import RecordIsPermanent
 from app.extensions import db
-from app.policy import require
-from app.services.paging import paginate
+from app.services import audit_log as service
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Audit log")
 
@@ -32,12 +30,28 @@ class AuditLog(MethodView):
     @blp.response(200, AuditListOut)
     def get(self, args: dict[str, Any]) -> Any:
         """Events, newest first (filters: entity, entity_id, action)."""
-        require(current_actor(), "audit.read")
-        query = select(AuditEvent).order_by(AuditEvent.seq.desc())
-        for name in ("entity", "entity_id", "action"):
-            if args.get(name):
-                query = query.where(getattr(AuditEvent, name) == args[name])
-        return present.page(paginate(db.session, query, args["page"], args["per_page"]), _event)
+        found = service.events(db.session, current_actor(), args, args["page"], args["per_page"])
+        return present.page(found, _event)
+
+
+@blp.route("/<int:seq>")
+class OneEvent(MethodView):
+    @blp.response(200, AuditEventOut)
+    def get(self, seq: int) -> Any:
+        """One event of the log, by its sequence number."""
+        return _event(service.event(db.session, current_actor(), seq))
+
+    def put(self, seq: int) -> Any:
+        """The log is append-only: events are never changed."""
+        raise RecordIsPermanent("Audit events are never changed; the log is append-only.")
+
+    def patch(self, seq: int) -> Any:
+        """The log is append-only: events are never changed."""
+        raise RecordIsPermanent("Audit events are never changed; the log is append-only.")
+
+    def delete(self, seq: int) -> Any:
+        """The log is append-only: events are never deleted."""
+        raise RecordIsPermanent("Audit events are never deleted; the log is append-only.")
 
 
 @blp.route("/verify")
@@ -45,5 +59,4 @@ class Verify(MethodView):
     @blp.response(200, VerifyOut)
     def get(self) -> Any:
         """Recompute the hash chain; names the first event that does not fit."""
-        require(current_actor(), "audit.read")
-        return audit.verify(db.session).as_json()
+        return service.verify(db.session, current_actor()).as_json()

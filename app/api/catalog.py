@@ -20,7 +20,6 @@ from app.api.schemas import (
 )
 from app.errors import InvalidInput
 from app.extensions import db
-from app.policy import require
 from app.services import catalog as service
 from terms.kinds import describe_term
 from terms.parse import term_to_json
@@ -33,18 +32,30 @@ def _product(p: Any) -> dict[str, Any]:
             "list_price": p.list_price, "currency": p.currency}
 
 
-def _rows_from_request() -> list[Any]:
+def _rows_from_request() -> tuple[list[Any], bool]:
+    """The rows sent, and whether they came as one JSON object (not a list or a file)."""
     upload = request.files.get("file")
     if upload is not None:
-        return service.rows_from_csv(upload.read())
+        return service.rows_from_csv(upload.read()), False
     if (request.mimetype or "") in ("text/csv", "application/csv"):
-        return service.rows_from_csv(request.get_data())
+        return service.rows_from_csv(request.get_data()), False
     body = request.get_json(silent=True)
     if isinstance(body, dict):
-        return [body]
+        return [body], True
     if isinstance(body, list):
-        return body
+        return body, False
     raise InvalidInput.field("body", "Send a product object, a JSON list, or text/csv.")
+
+
+def _import(rows: list[Any], single: bool) -> list[Any]:
+    try:
+        return service.import_products(db.session, current_actor(), rows)
+    except InvalidInput as exc:
+        if not single:
+            raise
+        # One object was sent: its fields are named as sent, not as row 0 of a list.
+        exc.errors = {k.removeprefix("0."): v for k, v in exc.errors.items()}
+        raise
 
 
 @blp.route("/products")
@@ -54,7 +65,7 @@ class Products(MethodView):
     def post(self) -> Any:
         """Add or update catalog products: one JSON object, a JSON list, or a CSV file with the
         columns sku, name, category, list_price, currency. All rows are saved, or none."""
-        saved = service.import_products(db.session, current_actor(), _rows_from_request())
+        saved = _import(*_rows_from_request())
         return {"items": [_product(p) for p in saved], "count": len(saved)}
 
     @blp.arguments(ProductListArgs, location="query")
@@ -67,8 +78,7 @@ class Products(MethodView):
 
 
 def _standard_terms() -> dict[str, Any]:
-    record = service.standard_terms_record(db.session)
-    terms = service.current_standard_terms(db.session)
+    record, terms = service.read_standard_terms(db.session, current_actor())
     currency = next((str(t.params["code"]) for t in terms if t.kind == "currency"), "")
     return {"terms": [{**term_to_json(t), "summary": describe_term(t, currency)} for t in terms],
             "updated_at": record.created_at if record else None,
@@ -80,7 +90,6 @@ class StandardTerms(MethodView):
     @blp.response(200, StandardTermsOut)
     def get(self) -> Any:
         """The company's standard terms: what every deal's terms differ from."""
-        require(current_actor(), "read")
         return _standard_terms()
 
     @blp.arguments(StandardTermsIn)

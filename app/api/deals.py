@@ -29,7 +29,9 @@ from app.api.schemas import (
     NoteIn,
     NoteListOut,
     NoteOut,
+    PageArgs,
     SignatureIn,
+    SignatureListOut,
     SignatureOut,
     VersionListOut,
     VersionOut,
@@ -99,7 +101,7 @@ class OneDeal(MethodView):
 
     def delete(self, deal_id: int) -> Any:
         """Deals are never deleted: they are evidence."""
-        raise RecordIsPermanent("A closed deal and its terms stay on record.")
+        raise RecordIsPermanent("A closed deal and its terms stay on record.", allow="GET, PATCH")
 
 
 @blp.route("/<int:deal_id>/terms")
@@ -188,6 +190,12 @@ class Amendments(MethodView):
 
 @blp.route("/<int:deal_id>/signatures")
 class Signatures(MethodView):
+    @blp.response(200, SignatureListOut)
+    def get(self, deal_id: int) -> Any:
+        """Every signature of the deal's versions, oldest first."""
+        return {"items": [present.signature(s) for s in record.signatures_of_deal(
+            db.session, current_actor(), deal_id)]}
+
     @idempotent
     @blp.arguments(SignatureIn)
     @blp.response(201, SignatureOut)
@@ -195,6 +203,27 @@ class Signatures(MethodView):
         """Sign a version's digest: the signer types their name and decides each option."""
         client = record.Client(ip=client_address(), user_agent=request.user_agent.string)
         return present.signature(record.sign(db.session, current_actor(), deal_id, data, client))
+
+
+@blp.route("/<int:deal_id>/signatures/<int:signature_id>")
+class OneSignature(MethodView):
+    @blp.response(200, SignatureOut)
+    def get(self, deal_id: int, signature_id: int) -> Any:
+        """One signature: who signed which digest, when, from where, with which decisions."""
+        return present.signature(record.signature(db.session, current_actor(), deal_id,
+                                                  signature_id))
+
+    def put(self, deal_id: int, signature_id: int) -> Any:
+        """Signatures are never changed: a new decision is a new signature."""
+        raise RecordIsPermanent("A signature never changes; sign again to record a new one.")
+
+    def patch(self, deal_id: int, signature_id: int) -> Any:
+        """Signatures are never changed: a new decision is a new signature."""
+        raise RecordIsPermanent("A signature never changes; sign again to record a new one.")
+
+    def delete(self, deal_id: int, signature_id: int) -> Any:
+        """Signatures are never deleted."""
+        raise RecordIsPermanent("A signature is never deleted.")
 
 
 @blp.route("/<int:deal_id>/acknowledgements")
@@ -219,8 +248,9 @@ class Notes(MethodView):
         """Record a conversation with the customer and what we promised in it."""
         return present.note(record.add_note(db.session, current_actor(), deal_id, data))
 
+    @blp.arguments(PageArgs, location="query")
     @blp.response(200, NoteListOut)
-    def get(self, deal_id: int) -> Any:
+    def get(self, args: dict[str, Any], deal_id: int) -> Any:
         """The deal's conversation notes, oldest first."""
-        return {"items": [present.note(n) for n in record.notes_of(db.session, current_actor(),
-                                                                    deal_id)]}
+        return present.page(record.notes_of(db.session, current_actor(), deal_id, args["page"],
+                                            args["per_page"]), present.note)

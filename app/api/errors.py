@@ -47,6 +47,9 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     items = messages.items() if isinstance(messages, dict) else enumerate(messages)
     for key, value in items:
         name = f"{prefix}.{key}" if prefix else str(key)
+        if key == "_schema":
+            # marshmallow's name for "the object as a whole": name the object instead.
+            name = prefix or "body"
         for path, msgs in flatten_messages(value, name).items():
             flat.setdefault(path, []).extend(msgs)
     return flat

@@ -94,4 +94,7 @@ class UTCDateTimeField(fields.AwareDateTime):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         parsed = super()._deserialize(value, attr, data, **kwargs)
+        # Times far outside business use are typing mistakes, and overflow in UTC conversion.
+        if not 1900 <= parsed.year <= 9998:
+            raise ValidationError("Must be a time between the years 1900 and 9998.")
         return parsed.astimezone(UTC)

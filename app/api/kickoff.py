@@ -12,10 +12,9 @@ from app.api import present
 from app.api.auth import current_actor
 from app.api.schemas import HeldIn, KickoffOut, RescheduleIn
 from app.extensions import db
-from app.policy import require
 from app.services import calendar_feed
 from app.services import kickoffs as service
-from app.services.deals import get_deal
+from app.services.deals import get_deal, read_deal
 
 blp = Blueprint("kickoff", __name__, url_prefix="/api/v1", description="Kickoff meetings")
 
@@ -32,8 +31,7 @@ class Kickoff(MethodView):
     @blp.response(200, KickoffOut)
     def get(self, deal_id: int) -> Any:
         """Kickoff state, window, attendees and agenda; times in UTC."""
-        require(current_actor(), "read")
-        return _kickoff(deal_id)
+        return _kickoff(read_deal(db.session, current_actor(), deal_id).id)
 
 
 @blp.route("/deals/<int:deal_id>/kickoff/reschedule")
@@ -61,8 +59,8 @@ class KickoffIcs(MethodView):
     @blp.response(200, content_type="text/calendar")
     def get(self, deal_id: int) -> Any:
         """The kickoff invitation as iCalendar (METHOD:REQUEST, or CANCEL when cancelled)."""
-        require(current_actor(), "read")
-        body = calendar_feed.kickoff_ics(db.session, get_deal(db.session, deal_id))
+        deal = read_deal(db.session, current_actor(), deal_id)
+        body = calendar_feed.kickoff_ics(db.session, deal)
         disposition = f'inline; filename="kickoff-{deal_id}.ics"'
         return Response(body, mimetype="text/calendar",
                         headers={"Content-Disposition": disposition})

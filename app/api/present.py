@@ -47,7 +47,7 @@ def signature(s: Signature) -> dict[str, Any]:
 
 def acknowledgement(a: Acknowledgement) -> dict[str, Any]:
     return {"id": a.id, "version": a.version.number, "user_id": a.user_id,
-            "name": a.user.name, "acknowledged_at": a.acknowledged_at.isoformat()}
+            "name": a.user.name, "acknowledged_at": a.acknowledged_at}
 
 
 def version(v: TermsVersionRow, currency: str, session: Session | None = None,

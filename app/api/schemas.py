@@ -501,7 +501,7 @@ class NoteOut(Schema):
     created_at = fields.DateTime()
 
 
-class NoteListOut(Schema):
+class NoteListOut(PageOut):
     items = fields.List(fields.Nested(NoteOut))
 
 

@@ -8,12 +8,14 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.api import present
 from app.api.auth import current_actor
 from app.api.idempotency import idempotent
 from app.api.schemas import (
     AvailabilityIn,
     BusyIn,
     BusyOut,
+    PageArgs,
     TokenIn,
     TokenOut,
     UserIn,
@@ -45,12 +47,12 @@ class Users(MethodView):
         """Create a user (admin)."""
         return _user(service.create_user(db.session, current_actor(), data))
 
+    @blp.arguments(PageArgs, location="query")
     @blp.response(200, UserListOut)
-    def get(self) -> Any:
+    def get(self, args: dict[str, Any]) -> Any:
         """List users (admin, manager)."""
-        items = [_user(u) for u in service.list_users(db.session, current_actor())]
-        return {"items": items, "page": 1, "per_page": len(items) or 1, "total": len(items),
-                "pages": 1}
+        return present.page(service.list_users(db.session, current_actor(), args["page"],
+                                               args["per_page"]), _user)
 
 
 @blp.route("/<int:user_id>")
@@ -59,10 +61,7 @@ class OneUser(MethodView):
     def get(self, user_id: int) -> Any:
         """One user (admin, manager, or the user themself)."""
         actor = current_actor()
-        user = service.get_user(db.session, user_id)
-        from app.policy import require
-
-        require(actor, "users.read", subject=user)
+        user = service.read_user(db.session, actor, user_id)
         body = _user(user)
         if actor.id == user.id:
             # The feed's address is its key: shown to its owner only.

@@ -64,7 +64,15 @@ class Money(TypeDecorator[Decimal]):
         return str(value) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        return None if value is None else Decimal(str(value))
+        if value is None:
+            return None
+        # PostgreSQL pads NUMERIC(18,4) to four places while SQLite keeps the text stored: read
+        # both as the same amount, with two places or as many as it needs ("12.00", "9.125").
+        amount = Decimal(str(value)).normalize()
+        exponent = amount.as_tuple().exponent
+        if isinstance(exponent, int) and exponent > -2:
+            amount = amount.quantize(Decimal("0.01"))
+        return amount
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")

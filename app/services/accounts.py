@@ -22,6 +22,11 @@ def get_account(session: Session, account_id: int) -> Account:
     return account
 
 
+def read_account(session: Session, actor: User, account_id: int) -> Account:
+    require(actor, "read")
+    return get_account(session, account_id)
+
+
 def create_account(session: Session, actor: User, data: dict[str, Any]) -> Account:
     require(actor, "accounts.write")
     ref = data.get("external_ref")

@@ -86,7 +86,13 @@ def rows_from_csv(data: bytes) -> list[dict[str, Any]]:
     missing = [c for c in PRODUCT_COLUMNS if c != "category" and c not in (reader.fieldnames or [])]
     if missing:
         raise InvalidInput.field("file", f"The CSV header lacks the columns {', '.join(missing)}.")
-    return [dict(row) for row in reader]
+    rows = [dict(row) for row in reader]
+    # DictReader files the values beyond the header under the key None.
+    long_rows = {f"{index}": ["This row has more values than the header has columns."]
+                 for index, row in enumerate(rows) if None in row}
+    if long_rows:
+        raise InvalidInput("Some rows do not fit the CSV header; nothing was saved.", long_rows)
+    return rows
 
 
 def _check_all(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -156,6 +162,13 @@ def products_by_sku(session: Session, skus: Iterable[str]) -> dict[str, Product]
 def current_standard_terms(session: Session) -> tuple[Term, ...]:
     row = session.scalar(select(StandardTerms).order_by(StandardTerms.id.desc()).limit(1))
     return parse_terms(row.terms) if row else ()
+
+
+def read_standard_terms(session: Session, actor: User)\
+        -> tuple[StandardTerms | None, tuple[Term, ...]]:
+    """The newest set of standard terms (its record, and its terms)."""
+    require(actor, "read")
+    return standard_terms_record(session), current_standard_terms(session)
 
 
 def standard_terms_record(session: Session) -> StandardTerms | None:

@@ -91,7 +91,9 @@ def _contacts(session: Session, account_id: int, ids: Sequence[int],
     contacts = []
     for index, contact_id in enumerate(ids):
         contact = session.get(Contact, contact_id)
-        if contact is None or contact.account_id != account_id:
+        if contact_id in ids[:index]:
+            errors[f"contact_ids.{index}"] = [f"Contact {contact_id} is named twice."]
+        elif contact is None or contact.account_id != account_id:
             errors[f"contact_ids.{index}"] = [
                 f"Contact {contact_id} is not a person at this deal's account."]
         else:

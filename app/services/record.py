@@ -26,6 +26,7 @@ from app.db.session import unit_of_work
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.policy import require
 from app.services.deals import check_if_match, get_deal, store_version, touch
+from app.services.paging import Page, paginate
 from terms.amend import apply_amendment
 from terms.diff import TermsDiff, diff_terms
 from terms.errors import AmendmentInvalid, TermsInvalid
@@ -243,6 +244,20 @@ def signatures_of(session: Session, deal: Deal) -> list[Signature]:
                                 .order_by(Signature.id)))
 
 
+def signatures_of_deal(session: Session, actor: User, deal_id: int) -> list[Signature]:
+    require(actor, "read")
+    return signatures_of(session, get_deal(session, deal_id))
+
+
+def signature(session: Session, actor: User, deal_id: int, signature_id: int) -> Signature:
+    require(actor, "read")
+    deal = get_deal(session, deal_id)
+    found = session.get(Signature, signature_id)
+    if found is None or found.deal_id != deal.id:
+        raise NotFound(f"Deal {deal.id} has no signature {signature_id}.")
+    return found
+
+
 def signed_decisions(session: Session, version: TermsVersionRow) -> dict[str, Signature]:
     """For each option, the newest signature on this version that decided it."""
     found: dict[str, Signature] = {}
@@ -354,10 +369,12 @@ def add_note(session: Session, actor: User, deal_id: int, data: dict[str, Any]) 
     return note
 
 
-def notes_of(session: Session, actor: User, deal_id: int) -> list[Note]:
+def notes_of(session: Session, actor: User, deal_id: int, page: int = 1, per_page: int = 50)\
+        -> Page[Note]:
     require(actor, "read")
     deal = get_deal(session, deal_id)
-    return list(session.scalars(select(Note).where(Note.deal_id == deal.id).order_by(Note.id)))
+    return paginate(session, select(Note).where(Note.deal_id == deal.id).order_by(Note.id), page,
+                    per_page)
 
 
 # --- lineage ------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from app.db.models import ApiToken, BusyBlock, User
 from app.db.session import unit_of_work
 from app.errors import AlreadyExists, InvalidInput, NotFound
 from app.policy import ROLES, require
-from kickoff.availability import parse_working_hours, working_hours_to_json
+from app.services.paging import Page, paginate
+from kickoff.availability import busy_from_ics, parse_working_hours, working_hours_to_json
 from kickoff.intervals import Interval
 
 TOKEN_PREFIX = "hnd_"  # noqa: S105 - a visible prefix, not a secret
@@ -47,6 +48,13 @@ def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"There is no user {user_id}.")
+    return user
+
+
+def read_user(session: Session, actor: User, user_id: int) -> User:
+    """A user's profile: for admins, managers and the user themself."""
+    user = get_user(session, user_id)
+    require(actor, "users.read", subject=user)
     return user
 
 
@@ -151,9 +159,9 @@ def revoke_token(session: Session, actor: User, user_id: int, token_id: int) -> 
     return token
 
 
-def list_users(session: Session, actor: User) -> list[User]:
+def list_users(session: Session, actor: User, page: int, per_page: int) -> Page[User]:
     require(actor, "users.read")
-    return list(session.scalars(select(User).order_by(User.id)))
+    return paginate(session, select(User).order_by(User.id), page, per_page)
 
 
 def set_availability(session: Session, actor: User, user_id: int, data: dict[str, Any]) -> User:
@@ -192,6 +200,18 @@ def add_busy_blocks(
                                                "first": rows[0].start, "last": rows[-1].end})
         _after_availability_change(session, user)
     return rows
+
+
+def add_busy_from_ics(session: Session, actor: User, user_id: int, data: bytes)\
+        -> list[BusyBlock]:
+    """Busy time from an iCalendar upload, read in the user's time zone, from now on (a weekly
+    meeting that began years ago blocks the weeks ahead)."""
+    user = get_user(session, user_id)
+    require(actor, "users.availability", subject=user)
+    blocks = busy_from_ics(data, timezone=user.timezone, since=clock.now())
+    if not blocks:
+        raise InvalidInput.field("file", "The calendar holds no busy time from now on.")
+    return add_busy_blocks(session, actor, user_id, blocks, "ics")
 
 
 def _after_availability_change(session: Session, user: User) -> None:

@@ -159,3 +159,91 @@ def make_deal(world: World, **overrides: Any) -> dict[str, Any]:
                                                            [contact["id"]], **overrides))
     assert response.status_code == 201, response.json
     return response.json
+
+
+# --- what a caller sees, and what is on file --------------------------------------------------
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def assert_problem(response: TestResponse, status: int, *fields: str) -> dict[str, Any]:
+    """The response is RFC 9457 problem details with this status, naming these fields."""
+    assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
+    assert response.mimetype == PROBLEM_JSON, response.mimetype
+    body = response.get_json()
+    assert body["status"] == status and body["title"], body
+    for name in fields:
+        assert name in body.get("errors", {}), (name, body)
+        assert all(isinstance(m, str) and m for m in body["errors"][name]), body
+    return body
+
+
+def stored_counts(world: World) -> dict[str, int]:
+    """How many rows every table holds: a refused request must leave all of them as they were."""
+    from sqlalchemy import func, select
+
+    from app.db.base import Base
+
+    with world.app.app_context():
+        return {name: int(db.session.scalar(select(func.count()).select_from(table)) or 0)
+                for name, table in Base.metadata.tables.items()}
+
+
+def etag_of(world: World, deal_id: int) -> str:
+    response = world.manager.get(f"/api/v1/deals/{deal_id}")
+    assert response.status_code == 200, response.json
+    return response.headers["ETag"]
+
+
+_counter = iter(range(1, 1_000_000))
+
+
+def unique(prefix: str) -> str:
+    """A value no other builder call hands out, for fields that must be unique."""
+    return f"{prefix}{next(_counter)}"
+
+
+def term_id_of(deal: dict[str, Any], kind: str, index: int = 0) -> int:
+    """The id of the index-th term of this kind in the deal's newest version."""
+    found = [t["id"] for t in deal["terms_version"]["terms"] if t["kind"] == kind]
+    return int(found[index])
+
+
+def price_cut(term_id: int, price: str = "9.50") -> dict[str, Any]:
+    """An amendment that replaces the intro price tier (the SPEC's example)."""
+    return {"reason": "Price cut agreed by phone with Jane Buyer on 2026-12-20",
+            "effective_from": "2027-01-01", "add": [], "remove": [],
+            "replace": [{"term_id": term_id, "kind": "unit_price",
+                         "params": {"sku": "A-100", "price": price, "max_quantity": 99}}]}
+
+
+def amend(world: World, deal_id: int, body: dict[str, Any], as_role: str = "sales")\
+        -> TestResponse:
+    return world.callers[as_role].post(f"/api/v1/deals/{deal_id}/amendments", body,
+                                       headers={"If-Match": etag_of(world, deal_id)})
+
+
+def make_shared_world(app: Flask, client: FlaskClient) -> World:
+    """The world of tests that share one database: people, catalog, the SPEC's deal amended
+    once (so it has versions 1 and 2) and signed by the customer, and a second account whose
+    contact is not the deal's."""
+    world = make_world(app, client)
+    make_products(world)
+    deal = make_deal(world)
+    other = make_account(world, name="Globex", external_ref="CRM-0099")
+    other_contact = make_contact(world, other["id"], name="Hank Scorpio",
+                                 email="hank@globex.example")
+    intro = term_id_of(deal, "unit_price")
+    response = amend(world, deal["id"], price_cut(intro))
+    assert response.status_code == 201, response.json
+    response = world.sales.post(f"/api/v1/deals/{deal['id']}/signatures", {
+        "version": 1, "signer": {"contact_id": deal["contact_ids"][0]},
+        "typed_name": "Jane Buyer",
+        "decisions": [{"option": "extended_warranty", "decision": "decline"}]})
+    assert response.status_code == 201, response.json
+    world.ids.update(deal=deal["id"], account=deal["account_id"],
+                     contact=deal["contact_ids"][0], other_account=other["id"],
+                     other_contact=other_contact["id"], intro_term=intro,
+                     cap_term=term_id_of(deal, "volume_cap"),
+                     option_term=term_id_of(deal, "option"))
+    return world

@@ -54,9 +54,12 @@ def test_the_ubl_2_1_sample_is_checked_and_its_fot_delivery_term_flagged(world):
 
 
 def test_the_international_ubl_2_0_sample_honouring_its_terms_is_clear(world):
-    _deal_for(world, ref="GT00978567", currency="USD", terms=[
+    deal = _deal_for(world, ref="GT00978567", currency="USD", terms=[
         {"kind": "unit_price", "params": {"sku": "17589683", "price": "10.00"}},
         {"kind": "incoterm", "params": {"code": "FOB", "place": "Felixstowe"}}])
+    held = world.account_manager.post(f"/api/v1/deals/{deal['id']}/kickoff/held",
+                                      {"held_at": "2005-06-01T15:00:00Z"})
+    assert held.status_code == 200, held.json
 
     response = _post_xml(world, "UBL-Order-2.0-Example-International.xml")
 
