@@ -360,6 +360,8 @@ def kickoff_event(session: Session, deal: Deal, kickoff: Kickoff, cfg: KickoffSe
 
 def _announce(session: Session, deal: Deal, kickoff: Kickoff, cfg: KickoffSettings) -> None:
     """Queue the invitation (or the at-risk notice) and plan reminders and the escalation."""
+    from app.services.record import version_row_in_force
+
     if kickoff.status == "scheduled":
         event = kickoff_event(session, deal, kickoff, cfg)
         ics = build_request(event).decode("utf-8")
@@ -369,7 +371,7 @@ def _announce(session: Session, deal: Deal, kickoff: Kickoff, cfg: KickoffSettin
                 kind="invitation", deal_id=deal.id, recipient=invitee.email,
                 subject=("Updated: " if kickoff.sequence else "") + event.summary,
                 body=_invitation_text(deal, kickoff, event), ics=ics, method="REQUEST",
-                brief_version=deal.versions[-1].number)
+                brief_version=version_row_in_force(deal, kickoff.start.date()).number)
         kickoff.invited_user_ids = [u.id for u in required_people(deal)]
         kickoff.invited_contact_ids = [c.id for c in deal.contacts]
         outbox.plan(session, key=f"reminder:{kickoff.uid}:{kickoff.sequence}",

@@ -38,7 +38,7 @@ from app.errors import InvalidInput, NotAllowed, NotFound
 from app.policy import require
 from app.services import catalog
 from app.services.paging import Page, paginate
-from app.services.record import signed_decisions, version_terms
+from app.services.record import signed_decisions, version_row_in_force, version_terms
 from kickoff.calendar import BusinessCalendar
 from terms.check import (
     CapUsage,
@@ -59,7 +59,6 @@ from terms.deviations import (
     to_json,
 )
 from terms.order import Order, OrderInvalid, order_to_json, parse_order
-from terms.resolve import version_in_force
 
 COUNTING_DECISIONS = ("released", "overridden")
 ACTIONS = {"release": "released", "hold": "held", "override": "overridden"}
@@ -126,21 +125,6 @@ def compiled_terms(version: TermsVersionRow, on: date) -> CompiledTerms:
     key holds those too."""
     return _compiled(version.id, on, version.digest,
                      tuple(entry.term_id for entry in version.entries))
-
-
-def _version_for(deal: Deal, on: date) -> TermsVersionRow:
-    """The version in force on the order date; an order dated before the agreement is checked
-    against what was agreed at close."""
-    by_number = {v.number: v for v in deal.versions}
-    found = version_in_force([_plain(v) for v in deal.versions], on)
-    return by_number[found.number] if found else deal.versions[0]
-
-
-def _plain(v: TermsVersionRow) -> Any:
-    from terms.model import TermsVersion
-
-    return TermsVersion(number=v.number, effective_from=v.effective_from, terms=(),
-                        digest=v.digest)
 
 
 # --- the context of a check -----------------------------------------------------------------
@@ -287,7 +271,7 @@ def check_one(session: Session, actor: User | None, raw: Mapping[str, Any],
         record, check = _store(session, None, order, None, source, [match.problem], None, actor)
         return CheckResult(record, check, [match.problem])
     deal = match.deal
-    version = _version_for(deal, order.order_date)
+    version = version_row_in_force(deal, order.order_date)
     compiled = compiled_terms(version, order.order_date)
     caps = _cap_ids(compiled)
     _lock_caps(session, caps)
@@ -353,7 +337,7 @@ def _recount_after_decision(session: Session, record: OrderRecord) -> None:
     deal = session.get(Deal, record.deal_id)
     assert deal is not None
     order, _ = read_order(record.body)
-    version = _version_for(deal, order.order_date)
+    version = version_row_in_force(deal, order.order_date)
     compiled = compiled_terms(version, order.order_date)
     caps = _cap_ids(compiled)
     _lock_caps(session, caps)

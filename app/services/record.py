@@ -32,7 +32,7 @@ from terms.diff import TermsDiff, diff_terms
 from terms.errors import AmendmentInvalid, TermsInvalid
 from terms.model import Term, TermsVersion
 from terms.parse import parse_term, term_to_json
-from terms.resolve import InForce, terms_in_force
+from terms.resolve import InForce, terms_in_force, version_in_force
 
 
 def term_from_row(row: TermRow) -> Term:
@@ -64,6 +64,13 @@ def get_version(session: Session, deal: Deal, number: int) -> TermsVersionRow:
 
 def latest_version(deal: Deal) -> TermsVersionRow:
     return deal.versions[-1]
+
+
+def version_row_in_force(deal: Deal, on: date) -> TermsVersionRow:
+    """The version in force on a date; before the first took effect, what was agreed at close."""
+    found = version_in_force([TermsVersion(number=v.number, effective_from=v.effective_from,
+                                           terms=()) for v in deal.versions], on)
+    return deal.versions[found.number - 1] if found else deal.versions[0]
 
 
 def in_force(session: Session, actor: User, deal_id: int, on: date) -> tuple[Deal, InForce | None]:

@@ -148,3 +148,27 @@ def test_every_delivery_of_one_message_carries_the_same_message_id(app, client):
         again = compose(message, "handoff@seller.example")["Message-ID"]
     assert first == again
     assert first.endswith("@seller.example>")
+
+
+def test_an_invitation_carries_the_brief_of_the_version_in_force_at_the_kickoff(app, client):
+    from sqlalchemy import select
+
+    from app.db.models import OutboxMessage
+
+    world = make_world(app, client)
+    make_products(world)
+    deal = make_deal(world)
+    etag = world.sales.get(f"/api/v1/deals/{deal['id']}").headers["ETag"]
+    intro = deal["terms_version"]["terms"][0]
+    amended = world.sales.post(f"/api/v1/deals/{deal['id']}/amendments", {
+        "reason": "From January", "effective_from": "2027-01-01",
+        "replace": [{"term_id": intro["id"], "kind": "unit_price",
+                     "params": {"sku": "A-100", "price": "9.50", "max_quantity": 99}}]},
+        headers={"If-Match": etag})
+    assert amended.status_code == 201, amended.json
+
+    with app.app_context():
+        updates = db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.kind == "invitation", OutboxMessage.dedupe_key.contains(":1:"))).all()
+    assert updates, "the amendment sends an updated invitation"
+    assert {m.brief_version for m in updates} == {1}
