@@ -96,3 +96,41 @@ def test_flask_brief_writes_the_file(world, app, tmp_path):
 
     assert result.exit_code == 0, result.output
     assert "Acme 2027 supply" in _text(target.read_bytes())
+
+
+EVERY_KIND = [
+    {"kind": "unit_price", "params": {"sku": "A-100", "price": "10.00"}, "note": "intro"},
+    {"kind": "discount", "params": {"percent": "7.5", "category": "gadgets"}},
+    {"kind": "payment_terms", "params": {"net_days": 45}},
+    {"kind": "incoterm", "params": {"code": "FOB", "place": "Oakland"}},
+    {"kind": "shipping", "params": {"method": "ground", "carrier": "UPS", "freight": "prepaid"}},
+    {"kind": "lead_time", "params": {"max_business_days": 7}},
+    {"kind": "quantity_limits", "params": {"sku": "B-200", "multiple_of": 12}},
+    {"kind": "volume_cap", "params": {"max_quantity": 5000, "period_start": "2026-11-01",
+                                      "period_end": "2027-10-31"}},
+    {"kind": "currency", "params": {"code": "USD"}},
+    {"kind": "partial_shipments", "params": {"allowed": False}},
+    {"kind": "option", "params": {"name": "extended_warranty", "sku": "WARR-EXT",
+                                  "decision": "pending", "terms": "3 years parts and labour"}},
+    {"kind": "clause", "params": {"text": "Pallets wrapped in clear film",
+                                  "review_on_order": True}},
+]
+
+
+def test_the_brief_shows_a_term_of_every_kind_with_what_it_replaces(world):
+    world.admin.put("/api/v1/standard-terms", {"terms": [
+        {"kind": "payment_terms", "params": {"net_days": 30}},
+        {"kind": "incoterm", "params": {"code": "EXW", "place": "Reno"}}]})
+    deal = make_deal(world, terms=EVERY_KIND)
+
+    text = _text(world.account_manager.get(f"/api/v1/deals/{deal['id']}/brief.docx").data)
+
+    for term in deal["terms_version"]["terms"]:
+        assert term["summary"].split(" (")[0] in text, term["kind"]
+    for label in ("Unit price", "Discount off list price", "Payment terms", "Incoterm",
+                  "Shipping", "Lead time", "Quantity limits", "Volume cap", "Currency",
+                  "Partial shipments", "Option", "Clause"):
+        assert label in text, label
+    assert "Net 30 days" in text and "EXW Reno" in text
+    assert "PENDING" in text
+    assert "Pallets wrapped in clear film" in text
