@@ -118,8 +118,8 @@ def _escalate_kickoff(session: Session, work: DueWork) -> None:
     if not found:
         return
     deal, kickoff = found
-    if kickoff.status == "held":
-        return
+    if not kickoffs.deadline_missed(kickoff, now()):
+        return  # held in time, or the deadline moved later (its own escalation is planned)
     recipients = [*kickoffs.managers(session), deal.sales_owner]
     for user in {u.id: u for u in recipients}.values():
         outbox.enqueue(session, key=f"escalation-mail:{kickoff.uid}:{user.email}",

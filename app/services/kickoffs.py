@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -424,13 +424,13 @@ def kickoff_due_keys(kickoff: Kickoff) -> list[str]:
     return [f"reminder:{kickoff.uid}:{kickoff.sequence}", f"escalation:{kickoff.uid}"]
 
 
+def deadline_missed(kickoff: Kickoff, at: datetime | None = None) -> bool:
+    """The deadline passed without the kickoff being held: managers are escalated to, and
+    every order of the deal waits for it."""
+    return kickoff.status != "held" and kickoff.deadline <= (at or now())
+
+
 def kickoff_at_risk(kickoff: Kickoff, at: datetime | None = None) -> bool:
-    """Unscheduled, or its deadline passed without it being held."""
-    if kickoff.status == "unscheduled":
-        return True
-    return kickoff.status == "scheduled" and kickoff.deadline <= (at or now())
+    """Unscheduled, or its deadline missed."""
+    return kickoff.status == "unscheduled" or deadline_missed(kickoff, at)
 
-
-def first_shipment_gate(kickoff: Kickoff | None, ship_date: date, first_shipment: date) -> bool:
-    """True when an order shipping on this date must wait for the kickoff."""
-    return ship_date >= first_shipment and (kickoff is None or kickoff.status != "held")

@@ -37,6 +37,7 @@ from app.db.session import unit_of_work
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.policy import require
 from app.services import catalog
+from app.services.kickoffs import deadline_missed
 from app.services.paging import Page, paginate
 from app.services.record import signed_decisions, version_row_in_force, version_terms
 from kickoff.calendar import BusinessCalendar
@@ -189,8 +190,7 @@ def _context(session: Session, deal: Deal, order: Order, version: TermsVersionRo
     return CheckContext(
         catalog=_catalog(session, order), add_business_days=company_calendar().add_business_days,
         kickoff_held=bool(kickoff and kickoff.status == "held"),
-        kickoff_deadline_passed=bool(kickoff and kickoff.status != "held"
-                                     and kickoff.deadline <= clock.now()),
+        kickoff_deadline_passed=bool(kickoff and deadline_missed(kickoff)),
         first_shipment_date=deal.first_shipment_date, severities=chosen, cap_usage=cap_usage,
         signed_decisions=decided, agreed=_agreed(session, deal), deal_currency=deal.currency)
 
