@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -44,16 +44,10 @@ from app.services import record
 blp = Blueprint("deals", __name__, url_prefix="/api/v1/deals", description="Deals and terms")
 
 
-def _with_etag(body: dict[str, Any], deal: Any, status: int = 200) -> Response:
-    response = blp_json(body, DealOut, status)
-    response.headers["ETag"] = service.etag(deal)
-    return response
-
-
-def blp_json(body: dict[str, Any], schema: Any, status: int) -> Response:
-    from flask import json
-
-    return Response(json.dumps(schema().dump(body)), status=status, mimetype="application/json")
+def _with_etag(body: dict[str, Any], deal: Any, status: int = 200,
+               **headers: str) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """The body with the deal's ETag, which a change must send back as If-Match."""
+    return body, status, {"ETag": service.etag(deal), **headers}
 
 
 @blp.route("")
@@ -65,9 +59,8 @@ class Deals(MethodView):
         """Close a deal: its fields and its terms, which become version 1; the kickoff is
         scheduled."""
         deal = service.close_deal(db.session, current_actor(), data)
-        response = _with_etag(present.deal(db.session, deal), deal, 201)
-        response.headers["Location"] = f"/api/v1/deals/{deal.id}"
-        return response
+        return _with_etag(present.deal(db.session, deal), deal, 201,
+                          Location=f"/api/v1/deals/{deal.id}")
 
     @blp.arguments(DealListArgs, location="query")
     @blp.response(200, DealListOut)
@@ -183,9 +176,7 @@ class Amendments(MethodView):
         makes the next version and asks for acknowledgements again."""
         v = record.amend(db.session, current_actor(), deal_id, data,
                          request.headers.get("If-Match"))
-        response = blp_json(present.version(v, v.deal.currency), VersionOut, 201)
-        response.headers["ETag"] = service.etag(v.deal)
-        return response
+        return _with_etag(present.version(v, v.deal.currency), v.deal, 201)
 
 
 @blp.route("/<int:deal_id>/signatures")

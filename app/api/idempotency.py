@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Response, json, make_response, request
+from flask import Response, make_response, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -99,6 +99,3 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
 
     return wrapper
 
-
-def dumps(body: Any) -> str:
-    return json.dumps(body)

@@ -160,15 +160,19 @@ def products_by_sku(session: Session, skus: Iterable[str]) -> dict[str, Product]
 
 
 def current_standard_terms(session: Session) -> tuple[Term, ...]:
-    row = session.scalar(select(StandardTerms).order_by(StandardTerms.id.desc()).limit(1))
-    return parse_terms(row.terms) if row else ()
+    return _terms_of(standard_terms_record(session))
+
+
+def _terms_of(record: StandardTerms | None) -> tuple[Term, ...]:
+    return parse_terms(record.terms) if record else ()
 
 
 def read_standard_terms(session: Session, actor: User)\
         -> tuple[StandardTerms | None, tuple[Term, ...]]:
     """The newest set of standard terms (its record, and its terms)."""
     require(actor, "read")
-    return standard_terms_record(session), current_standard_terms(session)
+    record = standard_terms_record(session)
+    return record, _terms_of(record)
 
 
 def standard_terms_record(session: Session) -> StandardTerms | None:

@@ -160,10 +160,9 @@ def store_version(
             session.add(row)
         stored.append(row)
     session.flush()
-    digest_terms = [t for t in terms]
     version = TermsVersionRow(
         deal_id=deal.id, number=number, effective_from=effective_from, reason=reason,
-        digest=version_digest(deal_ref(deal), number, effective_from, digest_terms),
+        digest=version_digest(deal_ref(deal), number, effective_from, terms),
         author_id=author.id,
     )
     session.add(version)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -49,8 +49,3 @@ def cancel_due_work(session: Session, keys: Sequence[str]) -> None:
     session.execute(update(DueWork).where(DueWork.key.in_(keys), DueWork.status == "pending")
                     .values(status="cancelled", done_at=clock.now()))
 
-
-def pending_count(session: Session) -> int:
-    query = select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.status == "pending")
-    return int(session.scalar(query) or 0)

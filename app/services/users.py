@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,15 +32,6 @@ def hash_token(token: str) -> str:
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
-
-
-def password_matches(user: User, password: str) -> bool:
-    if not user.password_hash:
-        return False
-    try:
-        return _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def get_user(session: Session, user_id: int) -> User:
