@@ -7,7 +7,7 @@ STAMP   := $(VENV)/.installed
 PORT    ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: install run serve db demo test test-unit test-api test-integration test-e2e \
+.PHONY: install run serve db demo test test-unit test-api test-integration test-web test-e2e \
         test-postgres lint bench browser libreoffice clean
 
 install: $(STAMP)
@@ -27,7 +27,7 @@ demo: db
 run: demo
 	SCHEDULER_EMBEDDED=1 $(FLASK) run --port $(PORT)
 
-test: install
+test: install browser libreoffice
 	$(PYTEST) -q
 
 test-unit: install
@@ -38,6 +38,9 @@ test-api: install
 
 test-integration: install
 	$(PYTEST) -q tests/integration
+
+test-web: install
+	$(PYTEST) -q tests/web
 
 test-e2e: install browser
 	$(PYTEST) -q tests/e2e
@@ -59,6 +62,11 @@ bench: install
 # LibreOffice renders the brief in a test (page count); the fonts stand in for Calibri and
 # Courier New with the same widths, so the page count is the same everywhere.
 LIBREOFFICE_PACKAGES := libreoffice-writer-nogui fonts-crosextra-carlito fonts-liberation2
+# The browser tests drive Debian's Chromium (Playwright cannot download its own here).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq --no-install-recommends chromium; }
+
 libreoffice:
 	@dpkg -s $(LIBREOFFICE_PACKAGES) >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \

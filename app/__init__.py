@@ -57,10 +57,12 @@ def register_blueprints(app: Flask) -> None:
     from app.api import register_api, register_docs_assets
     from app.api.guards import install_guards
     from app.extensions import api
+    from app.web import register_web
 
     install_guards(app)
     register_api(api)
     register_docs_assets(app)
+    register_web(app)
 
 
 def register_errors(app: Flask) -> None:

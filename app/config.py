@@ -62,6 +62,6 @@ class Settings:
                 "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://localhost:5000"),
                 "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024),
                 "REDIS_URL": os.environ.get("REDIS_URL", ""),
-                "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+                "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", True),
             }
         )

@@ -57,6 +57,20 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Passwords are hashed with cheap argon2 parameters in tests: the same code path in a
+    fraction of the time (the production cost is there to slow attackers, not tests)."""
+    from argon2 import PasswordHasher
+
+    from app.services import users
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=64,
+                                                       parallelism=1))
+        yield
+
+
 def _fresh_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:

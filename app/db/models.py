@@ -462,3 +462,54 @@ class SeveritySetting(Base):
     severity: Mapped[str] = mapped_column(String(10))
     updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie holds only a random id whose hash is stored here, so
+    signing out ends the session on the server and a copied cookie cannot be replayed."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(400), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class OrderQuestion(Base):
+    """Fulfillment asks the deal's salesperson about a deviation on an order."""
+
+    __tablename__ = "order_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    deviation_id: Mapped[int] = mapped_column(ForeignKey("order_deviations.id"))
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    asked_to_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    deviation: Mapped[DeviationRecord] = relationship()
+    asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id])
+    asked_to: Mapped[User] = relationship(foreign_keys=[asked_to_id])
+    answer: Mapped[OrderAnswer | None] = relationship(back_populates="question")
+
+
+class OrderAnswer(Base):
+    """The salesperson's answer, kept on the order beside the question; one per question."""
+
+    __tablename__ = "order_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("order_questions.id"), unique=True)
+    answered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    question: Mapped[OrderQuestion] = relationship(back_populates="answer")
+    answered_by: Mapped[User] = relationship()

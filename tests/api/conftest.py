@@ -1,7 +1,6 @@
 """Fixtures of the HTTP-contract tests.
 
-Passwords are hashed with cheap argon2 parameters here: the same code path in a fraction of the
-time (the production cost is there to slow attackers, not tests). Tests that only read, or that
+Tests that only read, or that
 must leave the data as it was, share one world per module: building it once keeps the role
 matrix and the bad-input table fast.
 """
@@ -13,22 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from flask import Flask
 
 from app import create_app
 from app.extensions import db
-from app.services import users
 from tests.api.builders import NOW, Caller, World, make_shared_world, make_world
 from tests.conftest import ON_POSTGRES, _fresh_postgres, app_config
-
-
-@pytest.fixture(scope="session", autouse=True)
-def cheap_password_hashing() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=64,
-                                                       parallelism=1))
-        yield
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,57 @@
+"""Template helpers: times in the reader's own time zone, money, and what the reader may do."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_login import current_user
+
+from app.policy import may
+from app.web.nav import menu_for
+from terms.money import format_money
+
+
+def reader_zone() -> ZoneInfo:
+    user = getattr(current_user, "user", None)
+    try:
+        return ZoneInfo(user.timezone if user is not None else "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_time(value: datetime | str | None, fmt: str = "%a %d %b %Y, %H:%M %Z") -> str:
+    """A stored UTC time (or its ISO text, as the API shapes give it) as the reader's wall
+    clock."""
+    if value is None or value == "":
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(reader_zone()).strftime(fmt)
+
+
+def long_date(value: date | None) -> str:
+    return value.strftime("%a %d %b %Y") if value is not None else ""
+
+
+def money(amount: Decimal | str | None, currency: str) -> str:
+    return format_money(Decimal(str(amount)), currency) if amount is not None else ""
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(local_time, "local")
+    app.add_template_filter(long_date, "day")
+    app.add_template_filter(money, "money")
+
+    @app.context_processor
+    def reader() -> dict[str, Any]:
+        user = getattr(current_user, "user", None)
+        return {
+            "me": user,
+            "menu": menu_for(user) if user is not None else [],
+            "may": (lambda action, **kw: may(user, action, **kw)) if user is not None
+            else (lambda action, **kw: False),
+            "reader_zone": reader_zone().key,
+        }
