@@ -16,13 +16,16 @@ from app.api import (
     deals,
     health,
     kickoff,
+    order_questions,
+    order_reviews,
     orders,
     users,
 )
 
 
 def register_api(api: Api) -> None:
-    for module in (health, users, accounts, catalog, deals, kickoff, briefs, orders, audit_log):
+    for module in (health, users, accounts, catalog, deals, kickoff, briefs, orders,
+                   order_reviews, order_questions, audit_log):
         api.register_blueprint(module.blp)
 
 

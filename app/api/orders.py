@@ -89,12 +89,16 @@ class OrderListArgs(PageArgs):
     code = fields.String(validate=validate.OneOf(CODES))
     since = fields.Date()
     until = fields.Date()
+    waiting = fields.Boolean(metadata={
+        "description": "Only orders fulfillment still has to act on: flagged or blocked and "
+                       "not released or overridden, or with a manual review item open"})
 
 
 class OrderDecisionIn(Schema):
     action = fields.String(required=True, validate=validate.OneOf(("release", "hold",
                                                                    "override")))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000),
+                           error_messages={"required": "Give the reason for the decision."})
 
 
 class SeveritiesOut(Schema):
@@ -202,7 +206,7 @@ class Orders(MethodView):
         """Orders and the result of their latest check (filters: status, deal, code, dates)."""
         f = service.OrderFilter(status=args.get("status"), deal_id=args.get("deal"),
                                 code=args.get("code"), since=args.get("since"),
-                                until=args.get("until"))
+                                until=args.get("until"), waiting=args.get("waiting", False))
         result = service.list_orders(db.session, current_actor(), f, args["page"],
                                      args["per_page"])
         return present.page(result, _summary)

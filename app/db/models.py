@@ -494,6 +494,7 @@ class OrderQuestion(Base):
     text: Mapped[str] = mapped_column(Text)
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    order: Mapped[OrderRecord] = relationship()
     deviation: Mapped[DeviationRecord] = relationship()
     asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id])
     asked_to: Mapped[User] = relationship(foreign_keys=[asked_to_id])
@@ -513,3 +514,21 @@ class OrderAnswer(Base):
 
     question: Mapped[OrderQuestion] = relationship(back_populates="answer")
     answered_by: Mapped[User] = relationship()
+
+
+class OrderReview(Base):
+    """Fulfillment ticked off one MANUAL_REVIEW item of an order's check: the clause was looked
+    at for this order. A re-check makes new items, to be ticked off again."""
+
+    __tablename__ = "order_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("order_checks.id"))
+    deviation_id: Mapped[int] = mapped_column(ForeignKey("order_deviations.id"), unique=True)
+    reviewed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    deviation: Mapped[DeviationRecord] = relationship()
+    reviewed_by: Mapped[User] = relationship()

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from app import audit, clock
@@ -305,13 +305,43 @@ def check(session: Session, actor: User, raw: Mapping[str, Any], source: str = "
 # --- decisions ------------------------------------------------------------------------------
 
 
+def _refuse_decision(actor: User, record: OrderRecord, action: str) -> None:
+    """Raise NotAllowed unless the actor may take the action on the order."""
+    require(actor, "orders.override" if action == "override" else "orders.decide")
+    if action == "release" and record.status == "blocked":
+        raise NotAllowed("A blocked order cannot be released; a manager may override it.")
+
+
+def _worth_offering(record: OrderRecord, action: str) -> bool:
+    """A decision that would change something: releasing a flagged or held order, overriding
+    a blocked one, holding one not held yet."""
+    if ACTIONS[action] == record.decision:
+        return False
+    if action == "release":
+        return record.status == "flagged" or record.decision == "held"
+    if action == "override":
+        return record.status == "blocked"
+    return True
+
+
+def decision_choices(actor: User, record: OrderRecord) -> list[str]:
+    """The decisions the actor may take on the order as it stands, for pages to offer."""
+    choices = []
+    for action in ACTIONS:
+        try:
+            _refuse_decision(actor, record, action)
+        except NotAllowed:
+            continue
+        if _worth_offering(record, action):
+            choices.append(action)
+    return choices
+
+
 def decide(session: Session, actor: User, order_id: int, action: str, reason: str)\
         -> OrderRecord:
     """Release, hold or (a manager) override an order, with a written reason."""
     record = get_order(session, actor, order_id)
-    require(actor, "orders.override" if action == "override" else "orders.decide")
-    if action == "release" and record.status == "blocked":
-        raise NotAllowed("A blocked order cannot be released; a manager may override it.")
+    _refuse_decision(actor, record, action)
     if not reason.strip():
         raise InvalidInput.field("reason", "Give the reason for the decision.")
     latest = record.checks[-1]
@@ -365,9 +395,35 @@ class OrderFilter:
     code: str | None = None
     since: date | None = None
     until: date | None = None
+    waiting: bool = False
+
+
+def _latest_check_id() -> Any:
+    return (select(func.max(OrderCheck.id)).where(OrderCheck.order_id == OrderRecord.id)
+            .correlate(OrderRecord).scalar_subquery())
+
+
+def _has_open_review() -> Any:
+    """The latest check has a MANUAL_REVIEW item nobody has ticked off yet."""
+    from app.db.models import OrderReview
+
+    return select(DeviationRecord.id).where(
+        DeviationRecord.check_id == _latest_check_id(), DeviationRecord.code == "MANUAL_REVIEW",
+        ~select(OrderReview.id).where(OrderReview.deviation_id == DeviationRecord.id).exists(),
+    ).exists()
+
+
+def _waiting() -> Any:
+    """Orders fulfillment still has to act on: flagged or blocked and neither released nor
+    overridden (held ones wait too), or with a manual review item not ticked off."""
+    undecided = or_(OrderRecord.decision.is_(None), OrderRecord.decision == "held")
+    needs_decision = and_(OrderRecord.status.in_(("flagged", "blocked")), undecided)
+    return or_(needs_decision, _has_open_review())
 
 
 def _filtered(query: Select[Any], f: OrderFilter) -> Select[Any]:
+    if f.waiting:
+        query = query.where(_waiting())
     if f.status:
         query = query.where(OrderRecord.status == f.status)
     if f.deal_id:
