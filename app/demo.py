@@ -3,7 +3,7 @@ versions, signatures and kickoffs are all real."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db.models import Deal, User
-from app.services import accounts, catalog, deals, kickoffs, record, users
+from app.services import accounts, catalog, deals, kickoffs, order_questions, orders, record, users
 from app.services.deals import etag
 
 DEMO_PASSWORD = "handoff-demo-2026"  # noqa: S105 - printed for people trying the demo
@@ -134,9 +134,10 @@ def load_demo(session: Session, if_empty: bool = False) -> str:
     nordic, nordic_contacts = _account(session, sven, "Nordic Hardware AB", "CRM-0107", "SE",
                                        "Europe/Stockholm", [
                                            ("Karin Berg", "karin@nordic.example", "Inköp")])
-    _deal(session, sven, people, account_id=nordic, title="Nordic framework 2027",
-          external_ref="OPP-1002", first_shipment_date=today + timedelta(days=35),
-          account_manager_id=people["lena"][0].id, contact_ids=nordic_contacts, terms=[
+    nordic_deal = _deal(
+        session, sven, people, account_id=nordic, title="Nordic framework 2027",
+        external_ref="OPP-1002", first_shipment_date=today + timedelta(days=35),
+        account_manager_id=people["lena"][0].id, contact_ids=nordic_contacts, terms=[
         {"kind": "discount", "params": {"percent": "7.5", "category": "widgets"},
          "note": "Framework discount"},
         {"kind": "currency", "params": {"code": "USD"}},
@@ -173,7 +174,100 @@ def load_demo(session: Session, if_empty: bool = False) -> str:
             "held_at": clock.now(), "minutes": "Walked through the pilot terms; Ben will "
             "decide on installation by Friday."})
 
-    lines = [f"Demo data loaded: {len(people)} users, 4 accounts, 4 deals.",
+    harbor = _harbor_deal(session, people)
+    _orders(session, people, acme_deal, nordic_deal, harbor, today)
+
+    lines = [f"Demo data loaded: {len(people)} users, 5 accounts, 5 deals, "
+             f"{len(HARBOR_ORDERS) + 3} orders.",
              f"Every demo user's password is {DEMO_PASSWORD}. API tokens:"]
     lines += [f"  {u.email:28} {', '.join(u.roles):16} {token}" for u, token in people.values()]
     return "\n".join(lines)
+
+
+def _harbor_deal(session: Session, people: dict[str, tuple[User, str]]) -> Deal:
+    """A deal closed twelve weeks ago whose kickoff was held and whose orders have come in
+    every week since: the history the queue and the dashboard's chart show."""
+    sven, lena = people["sven"][0], people["lena"][0]
+    account, contacts = _account(session, sven, "Harbor Marine Supply", "CRM-0388", "US",
+                                 "America/Los_Angeles", [
+                                     ("Hank Harbor", "hank@harbor.example", "Purchasing")])
+    closed = clock.now() - timedelta(weeks=12)
+    deal = _deal(session, sven, people, account_id=account, title="Harbor chandlery supply",
+                 external_ref="OPP-702", closed_at=closed,
+                 first_shipment_date=(closed + timedelta(weeks=3)).date(),
+                 account_manager_id=lena.id, contact_ids=contacts, terms=[
+        {"kind": "unit_price", "params": {"sku": "B-200", "price": "36.00"},
+         "note": "Gadget price for a three-year supply agreement"},
+        {"kind": "discount", "params": {"percent": "5", "category": "widgets"},
+         "note": "Widgets at 5% off list"},
+        {"kind": "payment_terms", "params": {"net_days": 45}},
+        {"kind": "incoterm", "params": {"code": "FCA", "place": "Long Beach"}},
+        {"kind": "quantity_limits", "params": {"sku": "B-200", "multiple_of": 10},
+         "note": "Gadgets ship in cartons of ten"},
+    ])
+    # The deadline had passed by the time it was entered here, so no slot was found; the
+    # kickoff took place all the same, a week after the close.
+    kickoffs.mark_held(session, lena, deal.id, {
+        "held_at": closed + timedelta(days=7), "attendee_ids": [sven.id, lena.id,
+                                                               people["fred"][0].id],
+        "minutes": "Went through the gadget price, the carton size and the FCA place."})
+    return deal
+
+
+# (weeks ago, PO, lines, header changes, decision): one Harbor order a week, some deviating.
+HARBOR_ORDERS: list[tuple[int, str, list[tuple[str, int, str]], dict[str, Any],
+                          tuple[str, str, str] | None]] = [
+    (9, "HMS-4101", [("B-200", 40, "36.00"), ("A-100", 100, "11.40")], {}, None),
+    (8, "HMS-4102", [("B-200", 20, "38.00")], {},
+     ("mia", "override", "One-off price for the storm repairs, agreed with Hank Harbor")),
+    (7, "HMS-4103", [("B-200", 30, "36.00")], {"payment_terms": {"net_days": 60}},
+     ("fred", "release", "Sven confirmed net 60 for this order only")),
+    (6, "HMS-4104", [("A-100", 200, "11.40")], {}, None),
+    (5, "HMS-4105", [("A-100", 150, "12.00"), ("A-200", 50, "18.53")], {},
+     ("fred", "release", "Invoice corrected to the discounted price before shipping")),
+    (4, "HMS-4106", [("B-200", 25, "36.00")], {},
+     ("fred", "hold", "Waiting for Sven: 25 is not whole cartons of ten")),
+    (3, "HMS-4107", [("B-200", 60, "39.50")], {"incoterm": {"code": "EXW", "place": "Reno"}},
+     None),
+    (2, "HMS-4108", [("B-200", 10, "36.00"), ("C-300", 10, "6.25")], {}, None),
+    (1, "HMS-4109", [("A-200", 80, "18.53")], {"payment_terms": {"net_days": 30}}, None),
+]
+
+
+def _order(deal: Deal, po: str, day: date, items: list[tuple[str, int, str]],
+           **header: Any) -> dict[str, Any]:
+    return {"deal_id": deal.id, "po_number": po, "order_date": day.isoformat(),
+            "requested_ship_date": (day + timedelta(days=4)).isoformat(), "currency": "USD",
+            "lines": [{"sku": sku, "quantity": q, "unit_price": price}
+                      for sku, q, price in items], **header}
+
+
+def _orders(session: Session, people: dict[str, tuple[User, str]], acme: Deal, nordic: Deal,
+            harbor: Deal, today: date) -> None:
+    """Orders checked by fulfillment, some decided, one asked about and answered."""
+    fred = people["fred"][0]
+    checked = {}
+    for weeks, po, items, header, decision in HARBOR_ORDERS:
+        day = today - timedelta(weeks=weeks)
+        result = orders.check(session, fred, _order(harbor, po, day, items, **header))
+        checked[po] = result
+        if decision is not None:
+            who, action, reason = decision
+            orders.decide(session, people[who][0], result.order.id, action, reason)
+    held = checked["HMS-4106"]
+    cartons = next(d for d in held.check.deviations if d.code == "QUANTITY_NOT_MULTIPLE")
+    question = order_questions.ask(
+        session, fred, held.order.id, cartons.id,
+        "Did Hank agree to 25 gadgets, or should they round up to 30?")
+    order_questions.answer(session, people["sven"][0], question.id,
+                           "Round up to 30: Hank confirmed by email, the cartons stay full.")
+    orders.check(session, fred, _order(acme, "ACME-7001", today, [("A-100", 120, "9.00")],
+                                       payment_terms={"net_days": 45}))
+    flagged = orders.check(session, fred, _order(acme, "ACME-7002", today,
+                                                 [("A-100", 40, "10.00")],
+                                                 payment_terms={"net_days": 60}))
+    mismatch = next(d for d in flagged.check.deviations if d.code == "PAYMENT_TERMS_MISMATCH")
+    order_questions.ask(session, fred, flagged.order.id, mismatch.id,
+                        "The PO says net 60; the terms say net 45. Did you agree net 60?")
+    orders.check(session, fred, _order(nordic, "NH-2207", today, [("A-200", 60, "18.04")],
+                                       partial_shipment=True))

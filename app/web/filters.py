@@ -40,10 +40,16 @@ def money(amount: Decimal | str | None, currency: str) -> str:
     return format_money(Decimal(str(amount)), currency) if amount is not None else ""
 
 
+def words(code: str) -> str:
+    """A code or field name as words: PRICE_ABOVE_AGREED is "Price above agreed"."""
+    return code.replace("_", " ").capitalize()
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(local_time, "local")
     app.add_template_filter(long_date, "day")
     app.add_template_filter(money, "money")
+    app.add_template_filter(words, "words")
 
     @app.context_processor
     def reader() -> dict[str, Any]:
