@@ -24,7 +24,7 @@ def register_web(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     session.init_login(login_manager, app)
-    from app.web import deals, kickoffs, orders, pages, questions  # noqa: F401 - the views
+    from app.web import deals, kickoffs, manage, orders, pages, questions  # noqa: F401 - views
 
     filters.register(app)
     app.register_blueprint(bp)

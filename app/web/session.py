@@ -84,9 +84,14 @@ def sign_in() -> Any:
                                      request.remote_addr or "",
                                      request.headers.get("User-Agent", ""))
         if token is not None:
+            from app.web.pages import landing_for
+
             session.clear()
-            login_user(WebUser(web_sessions.user_for(db.session, token), token))  # type: ignore[arg-type]
-            return redirect(_safe_next(request.args.get("next")))
+            user = web_sessions.user_for(db.session, token)
+            login_user(WebUser(user, token))  # type: ignore[arg-type]
+            target = request.args.get("next")
+            return redirect(_safe_next(target) if target else
+                            landing_for(user) or url_for("web.home"))  # type: ignore[arg-type]
         form.password.errors = ["The email or the password is not right."]
     status = 422 if form.errors else 200
     return render_template("sign_in.html", form=form), status
