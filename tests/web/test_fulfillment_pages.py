@@ -50,6 +50,7 @@ def test_a_pasted_order_is_checked_and_each_deviation_shows_beside_its_line(
     assert "Agreed: 10.00 · on the order: 11.00" in line_2
     whole = text.split("The order as a whole")[1].split("Lines")[0]
     assert "Manual review" in whole and "Customer logo on every carton" in whole
+    assert "Payment terms Net 45 days" in whole and "Incoterm FOB Oakland" in whole
 
 
 def test_json_that_is_not_an_order_is_refused_beside_the_field_and_nothing_is_stored(
