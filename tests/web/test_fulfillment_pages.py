@@ -225,3 +225,12 @@ def test_the_order_page_lists_every_check_and_decision(browser: Browser) -> None
     checks = page.split("Checks")[-1]
     assert checks.count("Price above agreed") == 1  # the first check only
     assert "blocked" in checks and "clear" in checks
+
+
+def test_a_deal_links_to_its_orders(browser: Browser) -> None:
+    browser.sign_in("ana")
+    deal = browser.client.get("/deals/1").get_data(as_text=True)
+    link = deal.split('">Orders of this deal')[0].rsplit('href="', 1)[1].replace("&amp;", "&")
+    page = text_of(browser.client.get(link))
+    assert "ACME-7001" in page and "ACME-7002" in page
+    assert "HMS-" not in page and "NH-2207" not in page
