@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db.models import Deal, User
+from app.db.models import Account, Deal, OrderRecord, User
 from app.services import accounts, catalog, deals, kickoffs, order_questions, orders, record, users
 from app.services.deals import etag
 
@@ -177,8 +177,10 @@ def load_demo(session: Session, if_empty: bool = False) -> str:
     harbor = _harbor_deal(session, people)
     _orders(session, people, acme_deal, nordic_deal, harbor, today)
 
-    lines = [f"Demo data loaded: {len(people)} users, 5 accounts, 5 deals, "
-             f"{len(HARBOR_ORDERS) + 3} orders.",
+    made = {model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            for model in (Account, Deal, OrderRecord)}
+    lines = [f"Demo data loaded: {len(people)} users, {made['accounts']} accounts, "
+             f"{made['deals']} deals, {made['orders']} orders.",
              f"Every demo user's password is {DEMO_PASSWORD}. API tokens:"]
     lines += [f"  {u.email:28} {', '.join(u.roles):16} {token}" for u, token in people.values()]
     return "\n".join(lines)

@@ -90,8 +90,8 @@ class OrderListArgs(PageArgs):
     since = fields.Date()
     until = fields.Date()
     waiting = fields.Boolean(metadata={
-        "description": "Only orders fulfillment still has to act on: flagged or blocked and "
-                       "not released or overridden, or with a manual review item open"})
+        "description": "Only orders someone still has to act on: flagged or blocked with no "
+                       "decision yet, held, or with a manual review item not ticked off"})
 
 
 class OrderDecisionIn(Schema):

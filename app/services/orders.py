@@ -28,6 +28,7 @@ from app.db.models import (
     OrderCheck,
     OrderDecision,
     OrderRecord,
+    OrderReview,
     SeveritySetting,
     TermRow,
     TermsVersionRow,
@@ -405,8 +406,6 @@ def _latest_check_id() -> Any:
 
 def _has_open_review() -> Any:
     """The latest check has a MANUAL_REVIEW item nobody has ticked off yet."""
-    from app.db.models import OrderReview
-
     return select(DeviationRecord.id).where(
         DeviationRecord.check_id == _latest_check_id(), DeviationRecord.code == "MANUAL_REVIEW",
         ~select(OrderReview.id).where(OrderReview.deviation_id == DeviationRecord.id).exists(),
@@ -414,11 +413,11 @@ def _has_open_review() -> Any:
 
 
 def _waiting() -> Any:
-    """Orders fulfillment still has to act on: flagged or blocked and neither released nor
-    overridden (held ones wait too), or with a manual review item not ticked off."""
-    undecided = or_(OrderRecord.decision.is_(None), OrderRecord.decision == "held")
-    needs_decision = and_(OrderRecord.status.in_(("flagged", "blocked")), undecided)
-    return or_(needs_decision, _has_open_review())
+    """Orders someone still has to act on: flagged or blocked ones not decided yet, held ones,
+    and those with a manual review item not ticked off."""
+    undecided = and_(OrderRecord.status.in_(("flagged", "blocked")),
+                     OrderRecord.decision.is_(None))
+    return or_(undecided, OrderRecord.decision == "held", _has_open_review())
 
 
 def _filtered(query: Select[Any], f: OrderFilter) -> Select[Any]:

@@ -146,3 +146,27 @@ def test_the_endpoints_are_in_the_openapi_document(world: World) -> None:
     schema = reviews["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert schema["$ref"].endswith("/ReviewIn")
     assert "post" in paths["/api/v1/orders/{order_id}/questions/{question_id}/answer"]
+
+
+def test_waiting_lists_what_someone_still_has_to_act_on(world: World) -> None:
+    deal = new_deal(world, [{"kind": "payment_terms", "params": {"net_days": 30}}])
+
+    def order(po: str, **fields: Any) -> int:
+        return check(world, order_for(deal["id"], po_number=po, **fields))["order_id"]
+
+    flagged = order("W-FLAGGED", payment_terms={"net_days": 60})
+    released = order("W-RELEASED", payment_terms={"net_days": 60})
+    order("W-CLEAR")
+    held = order("W-HELD")
+    overridden = order("W-OVERRIDDEN", currency="EUR")
+    for order_id, action, role in ((released, "release", "fulfillment"),
+                                   (held, "hold", "fulfillment"),
+                                   (overridden, "override", "manager")):
+        response = world.callers[role].post(f"/api/v1/orders/{order_id}/decision", {
+            "action": action, "reason": "Decided"})
+        assert response.status_code == 201, response.json
+    reviewed = _checked(world)  # clear, with two review items open
+    listed = world.fulfillment.get("/api/v1/orders", query_string={"waiting": "true"}).json
+    assert {o["id"] for o in listed["items"]} == {flagged, held, reviewed["order_id"]}
+    everything = world.fulfillment.get("/api/v1/orders").json
+    assert everything["total"] == 6

@@ -37,7 +37,7 @@ def test_demo_load_makes_deals_in_every_state_and_a_verifiable_log(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
-    assert "4 deals" in result.output
+    assert "5 deals, 12 orders" in result.output
     client = app.test_client()
     token = result.output.strip().splitlines()[-1].split()[-1]
     auth = {"Authorization": f"Bearer {token}"}
@@ -46,6 +46,8 @@ def test_demo_load_makes_deals_in_every_state_and_a_verifiable_log(app):
     assert {"scheduled", "unscheduled", "held"} <= states
     versions = [d["terms_version"] for d in deals]
     assert max(versions) == 2
+    waiting = client.get("/api/v1/orders?waiting=true", headers=auth).json
+    assert {"flagged", "blocked"} <= {o["status"] for o in waiting["items"]}
     assert client.get("/api/v1/audit/verify", headers=auth).json["ok"] is True
     again = runner.invoke(args=["demo", "load", "--if-empty"])
     assert "nothing loaded" in again.output
