@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from app.api import present
+from app.api.access import guarded
 from app.api.auth import current_actor
 from app.api.idempotency import idempotent
 from app.api.schemas import PageArgs, PageOut
@@ -156,6 +157,7 @@ def order_json(record: Any) -> dict[str, Any]:
 
 @blp.route("/orders/check")
 class Check(MethodView):
+    @guarded("orders.check")
     @idempotent
     @blp.response(200, CheckOut)
     def post(self) -> Any:
@@ -173,6 +175,7 @@ class BatchOut(Schema):
 
 @blp.route("/orders/check-batch")
 class CheckBatch(MethodView):
+    @guarded("orders.check")
     @blp.response(200, BatchOut)
     def post(self) -> Any:
         """Check many orders: a CSV (one row per order line) or JSON Lines upload, as the body
@@ -196,6 +199,7 @@ class CheckBatch(MethodView):
 
 @blp.route("/orders")
 class Orders(MethodView):
+    @guarded("read")
     @blp.arguments(OrderListArgs, location="query")
     @blp.response(200, OrderListOut)
     def get(self, args: dict[str, Any]) -> Any:
@@ -210,6 +214,7 @@ class Orders(MethodView):
 
 @blp.route("/orders/<int:order_id>")
 class OneOrder(MethodView):
+    @guarded("read")
     @blp.response(200, OrderOut)
     def get(self, order_id: int) -> Any:
         """One order with every check and every decision."""
@@ -218,6 +223,7 @@ class OneOrder(MethodView):
 
 @blp.route("/orders/<int:order_id>/decision")
 class Decision(MethodView):
+    @guarded("orders.decide")
     @blp.arguments(OrderDecisionIn)
     @blp.response(201, OrderOut)
     def post(self, data: dict[str, Any], order_id: int) -> Any:
@@ -229,12 +235,14 @@ class Decision(MethodView):
 
 @blp.route("/settings/severities")
 class Severities(MethodView):
+    @guarded("read")
     @blp.response(200, SeveritiesOut)
     def get(self) -> Any:
         """The severity of each deviation code."""
         require(current_actor(), "read")
         return {"severities": service.severities(db.session)}
 
+    @guarded("settings.write")
     @blp.arguments(SeveritiesIn)
     @blp.response(200, SeveritiesOut)
     def put(self, data: dict[str, Any]) -> Any:

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import present
+from app.api.access import guarded
 from app.api.auth import current_actor
 from app.api.idempotency import idempotent
 from app.api.schemas import (
@@ -40,6 +41,7 @@ def _user(u: Any) -> dict[str, Any]:
 
 @blp.route("")
 class Users(MethodView):
+    @guarded("users.manage")
     @idempotent
     @blp.arguments(UserIn)
     @blp.response(201, UserOut)
@@ -47,6 +49,7 @@ class Users(MethodView):
         """Create a user (admin)."""
         return _user(service.create_user(db.session, current_actor(), data))
 
+    @guarded("users.read")
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, UserListOut)
     def get(self, args: dict[str, Any]) -> Any:
@@ -57,6 +60,7 @@ class Users(MethodView):
 
 @blp.route("/<int:user_id>")
 class OneUser(MethodView):
+    @guarded("users.read", subject="user_id")
     @blp.response(200, UserOut)
     def get(self, user_id: int) -> Any:
         """One user (admin, manager, or the user themself)."""
@@ -71,6 +75,7 @@ class OneUser(MethodView):
 
 @blp.route("/<int:user_id>/tokens")
 class Tokens(MethodView):
+    @guarded("users.token", subject="user_id")
     @idempotent
     @blp.arguments(TokenIn)
     @blp.response(201, TokenOut)
@@ -83,6 +88,7 @@ class Tokens(MethodView):
 
 @blp.route("/<int:user_id>/tokens/<int:token_id>")
 class OneToken(MethodView):
+    @guarded("users.token", subject="user_id")
     @blp.response(204)
     def delete(self, user_id: int, token_id: int) -> Any:
         """Revoke an API token: it stops working at once."""
@@ -92,6 +98,7 @@ class OneToken(MethodView):
 
 @blp.route("/<int:user_id>/availability")
 class Availability(MethodView):
+    @guarded("users.availability", subject="user_id")
     @blp.arguments(AvailabilityIn)
     @blp.response(200, UserOut)
     def put(self, data: dict[str, Any], user_id: int) -> Any:
@@ -118,6 +125,7 @@ def _blocks_from_json() -> list[tuple[Interval, str]]:
 
 @blp.route("/<int:user_id>/busy")
 class Busy(MethodView):
+    @guarded("users.availability", subject="user_id")
     @idempotent
     @blp.response(201, BusyOut)
     def post(self, user_id: int) -> Any:

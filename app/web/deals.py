@@ -97,7 +97,7 @@ def _preview(me: User, values: dict[str, Any]) -> Any:
 @bp.route("/deals/new", methods=["GET", "POST"])
 def new_deal() -> Any:
     me = signed_in()
-    if not may(me, "deals.create"):
+    if not may(me, "deals.create", owner_id=me.id):
         raise NotAllowed("Deals are closed by salespeople and managers.")
     if request.method == "GET":
         return render_template("deal_new.html", **_close_form_context(
