@@ -10,9 +10,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from app.api import present
+from app.api import batch_stream, present
 from app.api.access import guarded
 from app.api.auth import current_actor
+from app.api.guards import streams_body
 from app.api.idempotency import idempotent
 from app.api.schemas import PageArgs, PageOut
 from app.errors import InvalidInput
@@ -171,10 +172,13 @@ class Check(MethodView):
 class BatchOut(Schema):
     summary = fields.Dict()
     results = fields.List(fields.Dict())
+    error = fields.Dict(metadata={"description": "Present when the batch stopped early: the "
+                                  "results listed were checked and kept, the rest not read."})
 
 
 @blp.route("/orders/check-batch")
 class CheckBatch(MethodView):
+    @streams_body
     @guarded("orders.check")
     @blp.response(200, BatchOut)
     def post(self) -> Any:
@@ -186,15 +190,11 @@ class CheckBatch(MethodView):
         actor = current_actor()
         require(actor, "orders.check")
         upload = request.files.get("file")
-        stream = upload.stream if upload is not None else request.stream
+        stream = batch_stream.keep_open(upload) if upload is not None else request.stream
         items = batches.items_from(io.BufferedReader(stream),  # type: ignore[arg-type]
                                    upload.filename if upload else None,
                                    upload.mimetype if upload else request.mimetype)
-        summary, results = batches.Summary(), []
-        for result in batches.check_batch(db.session, actor, items):
-            summary.add(result)
-            results.append(result)
-        return {"summary": summary.as_json(), "results": results}
+        return batch_stream.streamed(batch_stream.json_results(actor, items), "application/json")
 
 
 @blp.route("/orders")
