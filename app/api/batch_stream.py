@@ -16,6 +16,7 @@ from typing import IO, Any
 from flask import Response, current_app, stream_with_context
 from werkzeug.datastructures import FileStorage
 
+from app import exports
 from app.db.models import User
 from app.extensions import db
 from app.intake.batch import BatchItem
@@ -60,3 +61,18 @@ def keep_open(upload: FileStorage) -> IO[bytes]:
 
 def streamed(chunks: Iterator[str], mimetype: str) -> Response:
     return Response(stream_with_context(chunks), mimetype=mimetype)
+
+
+def csv_results(actor: User, items: Iterable[BatchItem]) -> Iterator[str]:
+    """The results as CSV, one row per order (cells that look like formulas neutralised); a
+    batch that stops early ends with a row saying so."""
+    yield exports.csv_line(exports.BATCH_COLUMNS)
+    checked = 0
+    try:
+        for result in batches.check_batch(db.session, actor, items):
+            checked += 1
+            yield exports.csv_line(exports.batch_row(result))
+    except Exception:
+        log.exception("batch stopped after %d orders", checked)
+        db.session.rollback()
+        yield exports.csv_line(["", "", "", "", "", "error", "", "", STOPPED])
