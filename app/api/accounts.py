@@ -11,6 +11,7 @@ from app.api import present
 from app.api.access import guarded
 from app.api.auth import current_actor
 from app.api.idempotency import idempotent
+from app.api.openapi import problems
 from app.api.schemas import (
     AccountIn,
     AccountListArgs,
@@ -40,6 +41,7 @@ def _contact(c: Any) -> dict[str, Any]:
 
 @blp.route("")
 class Accounts(MethodView):
+    @problems(409)
     @guarded("accounts.write")
     @idempotent
     @blp.arguments(AccountIn)

@@ -63,6 +63,9 @@ def _import(rows: list[Any], single: bool) -> list[Any]:
 class Products(MethodView):
     @guarded("products.write")
     @idempotent
+    @blp.doc(requestBody={"required": True, "content": {
+        "application/json": {"schema": {"oneOf": [{"type": "object"}, {"type": "array"}]}},
+        "text/csv": {"schema": {"type": "string"}}}})
     @blp.response(201, ProductsSaved)
     def post(self) -> Any:
         """Add or update catalog products: one JSON object, a JSON list, or a CSV file with the

@@ -13,6 +13,7 @@ from app.api import present
 from app.api.access import guarded, permanent
 from app.api.auth import client_address, current_actor
 from app.api.idempotency import idempotent
+from app.api.openapi import problems
 from app.api.schemas import (
     AckIn,
     AckOut,
@@ -87,6 +88,7 @@ class OneDeal(MethodView):
         deal = service.read_deal(db.session, current_actor(), deal_id)
         return _with_etag(present.deal(db.session, deal), deal)
 
+    @problems(412, 428)
     @guarded("deals.update", deal="deal_id")
     @blp.arguments(DealPatch)
     @blp.response(200, DealOut)
@@ -182,6 +184,7 @@ class TermLineage(MethodView):
 
 @blp.route("/<int:deal_id>/amendments")
 class Amendments(MethodView):
+    @problems(412, 428)
     @guarded("terms.amend", deal="deal_id")
     @idempotent
     @blp.arguments(AmendmentIn)

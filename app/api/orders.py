@@ -15,6 +15,7 @@ from app.api.access import guarded
 from app.api.auth import current_actor
 from app.api.guards import streams_body
 from app.api.idempotency import idempotent
+from app.api.openapi import problems
 from app.api.schemas import PageArgs, PageOut
 from app.errors import InvalidInput
 from app.extensions import db
@@ -158,8 +159,12 @@ def order_json(record: Any) -> dict[str, Any]:
 
 @blp.route("/orders/check")
 class Check(MethodView):
+    @problems(415)
     @guarded("orders.check")
     @idempotent
+    @blp.doc(requestBody={"required": True, "content": {
+        "application/json": {"schema": {"type": "object", "description": "An order"}},
+        "application/xml": {"schema": {"type": "string"}}}})
     @blp.response(200, CheckOut)
     def post(self) -> Any:
         """Check one order (JSON, or a UBL 2.1 Order XML document) against the terms in force
@@ -178,9 +183,17 @@ class BatchOut(Schema):
 
 @blp.route("/orders/check-batch")
 class CheckBatch(MethodView):
+    @problems(415)
     @streams_body
     @guarded("orders.check")
     @blp.response(200, BatchOut)
+    @blp.doc(requestBody={"required": True, "content": {
+        "text/csv": {"schema": {"type": "string"}},
+        "application/x-ndjson": {"schema": {"type": "string"}}}})
+    @blp.doc(responses={"200": {"description": "Each order's result, and a summary; with "
+                                "Accept: text/csv, one row per order", "content": {
+        "application/json": {"schema": BatchOut},
+        "text/csv": {"schema": {"type": "string"}}}}})
     def post(self) -> Any:
         """Check many orders: a CSV (one row per order line) or JSON Lines upload, as the body
         or a multipart `file`. Returns a summary and each order's result; a bad row is reported
@@ -194,6 +207,8 @@ class CheckBatch(MethodView):
         items = batches.items_from(io.BufferedReader(stream),  # type: ignore[arg-type]
                                    upload.filename if upload else None,
                                    upload.mimetype if upload else request.mimetype)
+        if request.accept_mimetypes.best_match(("application/json", "text/csv")) == "text/csv":
+            return batch_stream.streamed(batch_stream.csv_results(actor, items), "text/csv")
         return batch_stream.streamed(batch_stream.json_results(actor, items), "application/json")
 
 

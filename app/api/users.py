@@ -12,6 +12,7 @@ from app.api import present
 from app.api.access import guarded
 from app.api.auth import current_actor
 from app.api.idempotency import idempotent
+from app.api.openapi import problems
 from app.api.schemas import (
     AvailabilityIn,
     BusyIn,
@@ -41,6 +42,7 @@ def _user(u: Any) -> dict[str, Any]:
 
 @blp.route("")
 class Users(MethodView):
+    @problems(409)
     @guarded("users.manage")
     @idempotent
     @blp.arguments(UserIn)
@@ -127,6 +129,9 @@ def _blocks_from_json() -> list[tuple[Interval, str]]:
 class Busy(MethodView):
     @guarded("users.availability", subject="user_id")
     @idempotent
+    @blp.doc(requestBody={"required": True, "content": {
+        "application/json": {"schema": BusyIn},
+        "text/calendar": {"schema": {"type": "string"}}}})
     @blp.response(201, BusyOut)
     def post(self, user_id: int) -> Any:
         """Add busy time, as JSON blocks or an uploaded .ics (VEVENT / VFREEBUSY)."""
