@@ -48,7 +48,11 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
-    api.init_app(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
+    from app.api.openapi import BEARER, ProblemDocs
+
+    api.init_app(app, spec_kwargs={"info": {"description": API_DESCRIPTION},
+                                   "extra_plugins": [ProblemDocs(app)],
+                                   "security": [{BEARER: []}]})
     with app.app_context():
         configure_engine(db.engine)
 

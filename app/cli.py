@@ -124,12 +124,14 @@ def brief(deal_id: int, output: str | None, number: int | None) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--as", "email", required=True, help="The email of the user checking the orders.")
 @click.option("-o", "--results", "results_path", type=click.Path(dir_okay=False), default=None,
-              help="Per-order results as JSON Lines (default: PATH.results.jsonl).")
+              help="Per-order results: JSON Lines, or CSV when the name ends in .csv "
+                   "(default: PATH.results.jsonl).")
 def check_orders(path: str, email: str, results_path: str | None) -> None:
     """Check a CSV, JSON Lines or UBL XML file of orders; prints a summary."""
     import json
     import os
 
+    from app import exports
     from app.intake.errors import IntakeError
     from app.services import batches
     from app.services.users import user_by_email
@@ -140,12 +142,18 @@ def check_orders(path: str, email: str, results_path: str | None) -> None:
     out_path = results_path or f"{path}.results.jsonl"
     summary = batches.Summary()
     try:
-        with open(path, "rb") as raw, open(out_path, "w", encoding="utf-8") as out, \
+        with open(path, "rb") as raw, open(out_path, "w", encoding="utf-8", newline="") as out, \
                 click.progressbar(length=os.path.getsize(path), label="Checking",
                                   file=sys.stderr) as bar:
+            as_csv = out_path.lower().endswith(".csv")
+            if as_csv:
+                out.write(exports.csv_line(exports.BATCH_COLUMNS))
             for result in _results(raw, path, actor):
                 summary.add(result)
-                out.write(json.dumps(result, default=str) + "\n")
+                if as_csv:
+                    out.write(exports.csv_line(exports.batch_row(result)))
+                else:
+                    out.write(json.dumps(result, default=str) + "\n")
                 bar.update(raw.tell() - bar.pos)
     except IntakeError as exc:
         click.echo(f"Error: {exc.message}", err=True)

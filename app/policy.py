@@ -36,7 +36,8 @@ POLICY: dict[str, Rule] = {
     "read": Rule(EVERYONE),
     "products.write": Rule(_r("admin"), why="the catalog belongs to admins"),
     "standard_terms.write": Rule(_r("admin"), why="standard terms belong to admins"),
-    "deals.create": Rule(_r("manager", "sales"), why="deals are closed by sales"),
+    "deals.create": Rule(_r("manager"), own=_r("sales"),
+                         why="a salesperson closes deals in their own name"),
     "deals.update": Rule(_r("manager"), own=_r("sales")),
     "terms.amend": Rule(_r("manager"), own=_r("sales"), why="only the deal's salesperson"),
     "signatures.record": Rule(_r("manager"), own=_r("sales")),
@@ -60,22 +61,25 @@ POLICY: dict[str, Rule] = {
 }
 
 
-def may(user: User, action: str, *, deal: Deal | None = None, subject: User | None = None) -> bool:
-    """True when the user's roles, ownership or identity allow the action."""
+def may(user: User, action: str, *, deal: Deal | None = None, subject: User | None = None,
+        owner_id: int | None = None) -> bool:
+    """True when the user's roles, ownership or identity allow the action. `owner_id` names
+    the salesperson of a deal not yet on file (the one being closed)."""
     rule = POLICY[action]
     if rule.roles & set(user.roles):
         return True
     if rule.self_allowed and subject is not None and subject.id == user.id:
         return True
-    if rule.own & set(user.roles) and deal is not None:
-        return deal.sales_owner_id == user.id
+    owner = deal.sales_owner_id if deal is not None else owner_id
+    if rule.own & set(user.roles) and owner is not None:
+        return owner == user.id
     return False
 
 
-def require(user: User, action: str, *, deal: Deal | None = None, subject: User | None = None)\
-        -> None:
+def require(user: User, action: str, *, deal: Deal | None = None, subject: User | None = None,
+            owner_id: int | None = None) -> None:
     """Raise NotAllowed unless `may` says yes."""
-    if not may(user, action, deal=deal, subject=subject):
+    if not may(user, action, deal=deal, subject=subject, owner_id=owner_id):
         rule = POLICY[action]
         reason = rule.why or "your role does not allow this"
         raise NotAllowed(f"You may not do this ({action}): {reason}.")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import swagger_ui_bundle
 from flask import Flask, send_from_directory
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
+from marshmallow import RAISE
 
 from app.api import (
     accounts,
@@ -24,9 +25,18 @@ from app.api import (
 
 
 def register_api(api: Api) -> None:
+    refuse_unknown_query_parameters()
     for module in (health, users, accounts, catalog, deals, kickoff, briefs, orders,
                    order_reviews, order_questions, audit_log):
         api.register_blueprint(module.blp)
+
+
+def refuse_unknown_query_parameters() -> None:
+    """A misspelt filter (`?stauts=held`) is refused with 422 naming it, not silently ignored,
+    so nobody reads an unfiltered list as a filtered one."""
+    parser = Blueprint.ARGUMENTS_PARSER
+    parser.DEFAULT_UNKNOWN_BY_LOCATION = {**parser.DEFAULT_UNKNOWN_BY_LOCATION,
+                                          "query": RAISE, "querystring": RAISE}
 
 
 def register_docs_assets(app: Flask) -> None:

@@ -8,8 +8,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import present
+from app.api.access import guarded
 from app.api.auth import current_actor
 from app.api.idempotency import idempotent
+from app.api.openapi import problems
 from app.api.schemas import (
     AccountIn,
     AccountListArgs,
@@ -39,6 +41,8 @@ def _contact(c: Any) -> dict[str, Any]:
 
 @blp.route("")
 class Accounts(MethodView):
+    @problems(409)
+    @guarded("accounts.write")
     @idempotent
     @blp.arguments(AccountIn)
     @blp.response(201, AccountOut)
@@ -46,6 +50,7 @@ class Accounts(MethodView):
         """Add a customer account."""
         return _account(service.create_account(db.session, current_actor(), data))
 
+    @guarded("read")
     @blp.arguments(AccountListArgs, location="query")
     @blp.response(200, AccountListOut)
     def get(self, args: dict[str, Any]) -> Any:
@@ -57,6 +62,7 @@ class Accounts(MethodView):
 
 @blp.route("/<int:account_id>")
 class OneAccount(MethodView):
+    @guarded("read")
     @blp.response(200, AccountOut)
     def get(self, account_id: int) -> Any:
         """One account."""
@@ -65,6 +71,7 @@ class OneAccount(MethodView):
 
 @blp.route("/<int:account_id>/contacts")
 class Contacts(MethodView):
+    @guarded("accounts.write")
     @idempotent
     @blp.arguments(ContactIn)
     @blp.response(201, ContactOut)
@@ -72,6 +79,7 @@ class Contacts(MethodView):
         """Add a person at the account."""
         return _contact(service.add_contact(db.session, current_actor(), account_id, data))
 
+    @guarded("read")
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, ContactListOut)
     def get(self, args: dict[str, Any], account_id: int) -> Any:

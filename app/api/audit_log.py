@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import present
+from app.api.access import guarded, permanent
 from app.api.auth import current_actor
 from app.api.schemas import AuditArgs, AuditEventOut, AuditListOut, VerifyOut
 from app.db.models import AuditEvent
@@ -26,6 +27,7 @@ def _event(e: AuditEvent) -> dict[str, Any]:
 
 @blp.route("")
 class AuditLog(MethodView):
+    @guarded("audit.read")
     @blp.arguments(AuditArgs, location="query")
     @blp.response(200, AuditListOut)
     def get(self, args: dict[str, Any]) -> Any:
@@ -36,19 +38,23 @@ class AuditLog(MethodView):
 
 @blp.route("/<int:seq>")
 class OneEvent(MethodView):
+    @guarded("audit.read")
     @blp.response(200, AuditEventOut)
     def get(self, seq: int) -> Any:
         """One event of the log, by its sequence number."""
         return _event(service.event(db.session, current_actor(), seq))
 
+    @permanent
     def put(self, seq: int) -> Any:
         """The log is append-only: events are never changed."""
         raise RecordIsPermanent("Audit events are never changed; the log is append-only.")
 
+    @permanent
     def patch(self, seq: int) -> Any:
         """The log is append-only: events are never changed."""
         raise RecordIsPermanent("Audit events are never changed; the log is append-only.")
 
+    @permanent
     def delete(self, seq: int) -> Any:
         """The log is append-only: events are never deleted."""
         raise RecordIsPermanent("Audit events are never deleted; the log is append-only.")
@@ -56,6 +62,7 @@ class OneEvent(MethodView):
 
 @blp.route("/verify")
 class Verify(MethodView):
+    @guarded("audit.read")
     @blp.response(200, VerifyOut)
     def get(self) -> Any:
         """Recompute the hash chain; names the first event that does not fit."""

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from app.api.access import guarded
 from app.api.auth import current_actor
 from app.extensions import db
 from app.services import briefs
@@ -24,6 +25,7 @@ class BriefArgs(Schema):
 
 @blp.route("/deals/<int:deal_id>/brief.docx")
 class Brief(MethodView):
+    @guarded("read")
     @blp.arguments(BriefArgs, location="query")
     @blp.response(200, content_type=DOCX)
     def get(self, args: dict[str, Any], deal_id: int) -> Any:

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import present
+from app.api.access import guarded
 from app.api.auth import current_actor
 from app.api.idempotency import idempotent
 from app.api.schemas import (
@@ -60,7 +61,11 @@ def _import(rows: list[Any], single: bool) -> list[Any]:
 
 @blp.route("/products")
 class Products(MethodView):
+    @guarded("products.write")
     @idempotent
+    @blp.doc(requestBody={"required": True, "content": {
+        "application/json": {"schema": {"oneOf": [{"type": "object"}, {"type": "array"}]}},
+        "text/csv": {"schema": {"type": "string"}}}})
     @blp.response(201, ProductsSaved)
     def post(self) -> Any:
         """Add or update catalog products: one JSON object, a JSON list, or a CSV file with the
@@ -68,6 +73,7 @@ class Products(MethodView):
         saved = _import(*_rows_from_request())
         return {"items": [_product(p) for p in saved], "count": len(saved)}
 
+    @guarded("read")
     @blp.arguments(ProductListArgs, location="query")
     @blp.response(200, ProductListOut)
     def get(self, args: dict[str, Any]) -> Any:
@@ -87,11 +93,13 @@ def _standard_terms() -> dict[str, Any]:
 
 @blp.route("/standard-terms")
 class StandardTerms(MethodView):
+    @guarded("read")
     @blp.response(200, StandardTermsOut)
     def get(self) -> Any:
         """The company's standard terms: what every deal's terms differ from."""
         return _standard_terms()
 
+    @guarded("standard_terms.write")
     @blp.arguments(StandardTermsIn)
     @blp.response(200, StandardTermsOut)
     def put(self, data: dict[str, Any]) -> Any:

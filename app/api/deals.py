@@ -10,8 +10,10 @@ from flask_smorest import Blueprint
 
 from app import clock
 from app.api import present
+from app.api.access import guarded, permanent
 from app.api.auth import client_address, current_actor
 from app.api.idempotency import idempotent
+from app.api.openapi import problems
 from app.api.schemas import (
     AckIn,
     AckOut,
@@ -52,6 +54,7 @@ def _with_etag(body: dict[str, Any], deal: Any, status: int = 200,
 
 @blp.route("")
 class Deals(MethodView):
+    @guarded("deals.create", owner="sales_owner_id")
     @idempotent
     @blp.arguments(DealIn)
     @blp.response(201, DealOut, headers={"ETag": {"schema": {"type": "string"}}})
@@ -62,6 +65,7 @@ class Deals(MethodView):
         return _with_etag(present.deal(db.session, deal), deal, 201,
                           Location=f"/api/v1/deals/{deal.id}")
 
+    @guarded("read")
     @blp.arguments(DealListArgs, location="query")
     @blp.response(200, DealListOut)
     def get(self, args: dict[str, Any]) -> Any:
@@ -76,6 +80,7 @@ class Deals(MethodView):
 
 @blp.route("/<int:deal_id>")
 class OneDeal(MethodView):
+    @guarded("read")
     @blp.response(200, DealOut, headers={"ETag": {"schema": {"type": "string"}}})
     def get(self, deal_id: int) -> Any:
         """The deal with its newest terms, kickoff and who still must acknowledge; the ETag
@@ -83,6 +88,8 @@ class OneDeal(MethodView):
         deal = service.read_deal(db.session, current_actor(), deal_id)
         return _with_etag(present.deal(db.session, deal), deal)
 
+    @problems(412, 428)
+    @guarded("deals.update", deal="deal_id")
     @blp.arguments(DealPatch)
     @blp.response(200, DealOut)
     def patch(self, data: dict[str, Any], deal_id: int) -> Any:
@@ -92,6 +99,7 @@ class OneDeal(MethodView):
                                    request.headers.get("If-Match"))
         return _with_etag(present.deal(db.session, deal), deal)
 
+    @permanent
     def delete(self, deal_id: int) -> Any:
         """Deals are never deleted: they are evidence."""
         raise RecordIsPermanent("A closed deal and its terms stay on record.", allow="GET, PATCH")
@@ -99,6 +107,7 @@ class OneDeal(MethodView):
 
 @blp.route("/<int:deal_id>/terms")
 class TermsInForce(MethodView):
+    @guarded("read")
     @blp.arguments(AsOfArgs, location="query")
     @blp.response(200, InForceOut)
     def get(self, args: dict[str, Any], deal_id: int) -> Any:
@@ -115,6 +124,7 @@ class TermsInForce(MethodView):
 
 @blp.route("/<int:deal_id>/terms/versions")
 class Versions(MethodView):
+    @guarded("read")
     @blp.response(200, VersionListOut)
     def get(self, deal_id: int) -> Any:
         """Every version, oldest first, each with digest, author and reason."""
@@ -124,20 +134,24 @@ class Versions(MethodView):
 
 @blp.route("/<int:deal_id>/terms/versions/<int:number>")
 class OneVersion(MethodView):
+    @guarded("read")
     @blp.response(200, VersionOut)
     def get(self, deal_id: int, number: int) -> Any:
         """One version with its signatures and acknowledgements."""
         v = record.version(db.session, current_actor(), deal_id, number)
         return present.version(v, v.deal.currency, db.session, full=True)
 
+    @permanent
     def put(self, deal_id: int, number: int) -> Any:
         """Versions are never changed: amend the terms instead."""
         raise RecordIsPermanent("A terms version never changes; POST an amendment instead.")
 
+    @permanent
     def patch(self, deal_id: int, number: int) -> Any:
         """Versions are never changed: amend the terms instead."""
         raise RecordIsPermanent("A terms version never changes; POST an amendment instead.")
 
+    @permanent
     def delete(self, deal_id: int, number: int) -> Any:
         """Versions are never deleted."""
         raise RecordIsPermanent("A terms version is never deleted.")
@@ -145,6 +159,7 @@ class OneVersion(MethodView):
 
 @blp.route("/<int:deal_id>/terms/versions/<int:number>/diff")
 class VersionDiff(MethodView):
+    @guarded("read")
     @blp.arguments(DiffArgs, location="query")
     @blp.response(200, DiffOut)
     def get(self, args: dict[str, Any], deal_id: int, number: int) -> Any:
@@ -155,6 +170,7 @@ class VersionDiff(MethodView):
 
 @blp.route("/<int:deal_id>/terms/<int:term_id>/lineage")
 class TermLineage(MethodView):
+    @guarded("read")
     @blp.response(200, LineageOut)
     def get(self, deal_id: int, term_id: int) -> Any:
         """The dispute view of one term: every version of it, who changed it and why, the
@@ -168,6 +184,8 @@ class TermLineage(MethodView):
 
 @blp.route("/<int:deal_id>/amendments")
 class Amendments(MethodView):
+    @problems(412, 428)
+    @guarded("terms.amend", deal="deal_id")
     @idempotent
     @blp.arguments(AmendmentIn)
     @blp.response(201, VersionOut)
@@ -181,12 +199,14 @@ class Amendments(MethodView):
 
 @blp.route("/<int:deal_id>/signatures")
 class Signatures(MethodView):
+    @guarded("read")
     @blp.response(200, SignatureListOut)
     def get(self, deal_id: int) -> Any:
         """Every signature of the deal's versions, oldest first."""
         return {"items": [present.signature(s) for s in record.signatures_of_deal(
             db.session, current_actor(), deal_id)]}
 
+    @guarded("signatures.record", deal="deal_id")
     @idempotent
     @blp.arguments(SignatureIn)
     @blp.response(201, SignatureOut)
@@ -198,20 +218,24 @@ class Signatures(MethodView):
 
 @blp.route("/<int:deal_id>/signatures/<int:signature_id>")
 class OneSignature(MethodView):
+    @guarded("read")
     @blp.response(200, SignatureOut)
     def get(self, deal_id: int, signature_id: int) -> Any:
         """One signature: who signed which digest, when, from where, with which decisions."""
         return present.signature(record.signature(db.session, current_actor(), deal_id,
                                                   signature_id))
 
+    @permanent
     def put(self, deal_id: int, signature_id: int) -> Any:
         """Signatures are never changed: a new decision is a new signature."""
         raise RecordIsPermanent("A signature never changes; sign again to record a new one.")
 
+    @permanent
     def patch(self, deal_id: int, signature_id: int) -> Any:
         """Signatures are never changed: a new decision is a new signature."""
         raise RecordIsPermanent("A signature never changes; sign again to record a new one.")
 
+    @permanent
     def delete(self, deal_id: int, signature_id: int) -> Any:
         """Signatures are never deleted."""
         raise RecordIsPermanent("A signature is never deleted.")
@@ -219,6 +243,7 @@ class OneSignature(MethodView):
 
 @blp.route("/<int:deal_id>/acknowledgements")
 class Acknowledgements(MethodView):
+    @guarded("acknowledgements.record", deal="deal_id")
     @blp.arguments(AckIn)
     @blp.response(201, AckOut)
     @blp.alt_response(200, schema=AckOut, description="Already acknowledged")
@@ -232,6 +257,7 @@ class Acknowledgements(MethodView):
 
 @blp.route("/<int:deal_id>/notes")
 class Notes(MethodView):
+    @guarded("notes.write", deal="deal_id")
     @idempotent
     @blp.arguments(NoteIn)
     @blp.response(201, NoteOut)
@@ -239,6 +265,7 @@ class Notes(MethodView):
         """Record a conversation with the customer and what we promised in it."""
         return present.note(record.add_note(db.session, current_actor(), deal_id, data))
 
+    @guarded("read")
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, NoteListOut)
     def get(self, args: dict[str, Any], deal_id: int) -> Any:

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.api.access import public
 from app.api.schemas import HealthOut
 from app.extensions import db
 
@@ -17,6 +18,7 @@ blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Liveness"
 
 @blp.route("/health")
 class Health(MethodView):
+    @public
     @blp.response(200, HealthOut)
     @blp.alt_response(503, schema=HealthOut, description="The database does not answer")
     def get(self) -> Any:

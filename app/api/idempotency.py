@@ -97,5 +97,6 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             _forget(actor.id, key)
         return response
 
+    wrapper.idempotent = True  # type: ignore[attr-defined]
     return wrapper
 

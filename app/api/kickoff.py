@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import present
+from app.api.access import guarded, public
 from app.api.auth import current_actor
 from app.api.schemas import HeldIn, KickoffOut, RescheduleIn
 from app.extensions import db
@@ -28,6 +29,7 @@ def _kickoff(deal_id: int) -> Any:
 
 @blp.route("/deals/<int:deal_id>/kickoff")
 class Kickoff(MethodView):
+    @guarded("read")
     @blp.response(200, KickoffOut)
     def get(self, deal_id: int) -> Any:
         """Kickoff state, window, attendees and agenda; times in UTC."""
@@ -36,6 +38,7 @@ class Kickoff(MethodView):
 
 @blp.route("/deals/<int:deal_id>/kickoff/reschedule")
 class Reschedule(MethodView):
+    @guarded("kickoff.reschedule", deal="deal_id")
     @blp.arguments(RescheduleIn)
     @blp.response(200, KickoffOut)
     def post(self, data: dict[str, Any], deal_id: int) -> Any:
@@ -46,6 +49,7 @@ class Reschedule(MethodView):
 
 @blp.route("/deals/<int:deal_id>/kickoff/held")
 class Held(MethodView):
+    @guarded("kickoff.held", deal="deal_id")
     @blp.arguments(HeldIn)
     @blp.response(200, KickoffOut)
     def post(self, data: dict[str, Any], deal_id: int) -> Any:
@@ -56,6 +60,7 @@ class Held(MethodView):
 
 @blp.route("/deals/<int:deal_id>/kickoff.ics")
 class KickoffIcs(MethodView):
+    @guarded("read")
     @blp.response(200, content_type="text/calendar")
     def get(self, deal_id: int) -> Any:
         """The kickoff invitation as iCalendar (METHOD:REQUEST, or CANCEL when cancelled)."""
@@ -68,6 +73,7 @@ class KickoffIcs(MethodView):
 
 @blp.route("/calendar/<string:feed_token>.ics")
 class Feed(MethodView):
+    @public
     @blp.response(200, content_type="text/calendar")
     def get(self, feed_token: str) -> Any:
         """A user's subscribable feed of kickoffs and promise due dates (the token is the key)."""

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from app.api.access import guarded
 from app.api.auth import current_actor
 from app.api.idempotency import idempotent
 from app.api.schemas import _id, _text
@@ -75,6 +76,7 @@ def question_json(q: OrderQuestion) -> dict[str, Any]:
 
 @blp.route("/<int:order_id>/questions")
 class Questions(MethodView):
+    @guarded("read")
     @blp.response(200, QuestionListOut)
     def get(self, order_id: int) -> Any:
         """The questions asked about the order, with their answers."""
@@ -82,6 +84,7 @@ class Questions(MethodView):
         return {"items": [question_json(q)
                           for q in service.questions_of_order(db.session, record)]}
 
+    @guarded("orders.ask")
     @idempotent
     @blp.arguments(QuestionIn)
     @blp.response(201, QuestionOut)
@@ -95,6 +98,7 @@ class Questions(MethodView):
 
 @blp.route("/<int:order_id>/questions/<int:question_id>/answer")
 class Answer(MethodView):
+    @guarded("orders.answer", order="order_id")
     @idempotent
     @blp.arguments(AnswerIn)
     @blp.response(201, QuestionOut)

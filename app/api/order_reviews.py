@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from app.api.access import guarded
 from app.api.auth import current_actor
 from app.api.idempotency import idempotent
 from app.api.schemas import _id
@@ -66,6 +67,7 @@ def item_json(item: service.ReviewItem) -> dict[str, Any]:
 
 @blp.route("/<int:order_id>/reviews")
 class Reviews(MethodView):
+    @guarded("read")
     @blp.response(200, ReviewListOut)
     def get(self, order_id: int) -> Any:
         """The manual review items of the order's latest check, each with its tick-off once
@@ -73,6 +75,7 @@ class Reviews(MethodView):
         _, items = service.items_of(db.session, current_actor(), order_id)
         return {"items": [item_json(i) for i in items]}
 
+    @guarded("orders.review")
     @idempotent
     @blp.arguments(ReviewIn)
     @blp.response(201, ReviewOut)

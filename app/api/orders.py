@@ -10,10 +10,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from app.api import present
+from app.api import batch_stream, present
+from app.api.access import guarded
 from app.api.auth import current_actor
+from app.api.guards import streams_body
 from app.api.idempotency import idempotent
-from app.api.schemas import PageArgs, PageOut
+from app.api.openapi import problems
+from app.api.schemas import PageArgs, PageOut, _id
 from app.errors import InvalidInput
 from app.extensions import db
 from app.policy import require
@@ -85,7 +88,7 @@ class OrderListOut(PageOut):
 
 class OrderListArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(("clear", "flagged", "blocked")))
-    deal = fields.Integer()
+    deal = _id()
     code = fields.String(validate=validate.OneOf(CODES))
     since = fields.Date()
     until = fields.Date()
@@ -160,7 +163,12 @@ def order_json(record: Any) -> dict[str, Any]:
 
 @blp.route("/orders/check")
 class Check(MethodView):
+    @problems(415)
+    @guarded("orders.check")
     @idempotent
+    @blp.doc(requestBody={"required": True, "content": {
+        "application/json": {"schema": {"type": "object", "description": "An order"}},
+        "application/xml": {"schema": {"type": "string"}}}})
     @blp.response(200, CheckOut)
     def post(self) -> Any:
         """Check one order (JSON, or a UBL 2.1 Order XML document) against the terms in force
@@ -173,11 +181,23 @@ class Check(MethodView):
 class BatchOut(Schema):
     summary = fields.Dict()
     results = fields.List(fields.Dict())
+    error = fields.Dict(metadata={"description": "Present when the batch stopped early: the "
+                                  "results listed were checked and kept, the rest not read."})
 
 
 @blp.route("/orders/check-batch")
 class CheckBatch(MethodView):
+    @problems(415)
+    @streams_body
+    @guarded("orders.check")
     @blp.response(200, BatchOut)
+    @blp.doc(requestBody={"required": True, "content": {
+        "text/csv": {"schema": {"type": "string"}},
+        "application/x-ndjson": {"schema": {"type": "string"}}}})
+    @blp.doc(responses={"200": {"description": "Each order's result, and a summary; with "
+                                "Accept: text/csv, one row per order", "content": {
+        "application/json": {"schema": BatchOut},
+        "text/csv": {"schema": {"type": "string"}}}}})
     def post(self) -> Any:
         """Check many orders: a CSV (one row per order line) or JSON Lines upload, as the body
         or a multipart `file`. Returns a summary and each order's result; a bad row is reported
@@ -187,19 +207,18 @@ class CheckBatch(MethodView):
         actor = current_actor()
         require(actor, "orders.check")
         upload = request.files.get("file")
-        stream = upload.stream if upload is not None else request.stream
+        stream = batch_stream.keep_open(upload) if upload is not None else request.stream
         items = batches.items_from(io.BufferedReader(stream),  # type: ignore[arg-type]
                                    upload.filename if upload else None,
                                    upload.mimetype if upload else request.mimetype)
-        summary, results = batches.Summary(), []
-        for result in batches.check_batch(db.session, actor, items):
-            summary.add(result)
-            results.append(result)
-        return {"summary": summary.as_json(), "results": results}
+        if request.accept_mimetypes.best_match(("application/json", "text/csv")) == "text/csv":
+            return batch_stream.streamed(batch_stream.csv_results(actor, items), "text/csv")
+        return batch_stream.streamed(batch_stream.json_results(actor, items), "application/json")
 
 
 @blp.route("/orders")
 class Orders(MethodView):
+    @guarded("read")
     @blp.arguments(OrderListArgs, location="query")
     @blp.response(200, OrderListOut)
     def get(self, args: dict[str, Any]) -> Any:
@@ -214,6 +233,7 @@ class Orders(MethodView):
 
 @blp.route("/orders/<int:order_id>")
 class OneOrder(MethodView):
+    @guarded("read")
     @blp.response(200, OrderOut)
     def get(self, order_id: int) -> Any:
         """One order with every check and every decision."""
@@ -222,6 +242,7 @@ class OneOrder(MethodView):
 
 @blp.route("/orders/<int:order_id>/decision")
 class Decision(MethodView):
+    @guarded("orders.decide")
     @blp.arguments(OrderDecisionIn)
     @blp.response(201, OrderOut)
     def post(self, data: dict[str, Any], order_id: int) -> Any:
@@ -233,12 +254,14 @@ class Decision(MethodView):
 
 @blp.route("/settings/severities")
 class Severities(MethodView):
+    @guarded("read")
     @blp.response(200, SeveritiesOut)
     def get(self) -> Any:
         """The severity of each deviation code."""
         require(current_actor(), "read")
         return {"severities": service.severities(db.session)}
 
+    @guarded("settings.write")
     @blp.arguments(SeveritiesIn)
     @blp.response(200, SeveritiesOut)
     def put(self, data: dict[str, Any]) -> Any:

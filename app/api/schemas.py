@@ -48,9 +48,11 @@ class PageOut(Schema):
 
 
 class ProblemSchema(Schema):
-    type = fields.String()
-    title = fields.String()
-    status = fields.Integer()
+    """RFC 9457 problem details: what every error answers; `errors` names fields."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
     detail = fields.String()
     instance = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))

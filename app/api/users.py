@@ -9,8 +9,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import present
+from app.api.access import guarded
 from app.api.auth import current_actor
 from app.api.idempotency import idempotent
+from app.api.openapi import problems
 from app.api.schemas import (
     AvailabilityIn,
     BusyIn,
@@ -40,6 +42,8 @@ def _user(u: Any) -> dict[str, Any]:
 
 @blp.route("")
 class Users(MethodView):
+    @problems(409)
+    @guarded("users.manage")
     @idempotent
     @blp.arguments(UserIn)
     @blp.response(201, UserOut)
@@ -47,6 +51,7 @@ class Users(MethodView):
         """Create a user (admin)."""
         return _user(service.create_user(db.session, current_actor(), data))
 
+    @guarded("users.read")
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, UserListOut)
     def get(self, args: dict[str, Any]) -> Any:
@@ -57,6 +62,7 @@ class Users(MethodView):
 
 @blp.route("/<int:user_id>")
 class OneUser(MethodView):
+    @guarded("users.read", subject="user_id")
     @blp.response(200, UserOut)
     def get(self, user_id: int) -> Any:
         """One user (admin, manager, or the user themself)."""
@@ -71,6 +77,7 @@ class OneUser(MethodView):
 
 @blp.route("/<int:user_id>/tokens")
 class Tokens(MethodView):
+    @guarded("users.token", subject="user_id")
     @idempotent
     @blp.arguments(TokenIn)
     @blp.response(201, TokenOut)
@@ -83,6 +90,7 @@ class Tokens(MethodView):
 
 @blp.route("/<int:user_id>/tokens/<int:token_id>")
 class OneToken(MethodView):
+    @guarded("users.token", subject="user_id")
     @blp.response(204)
     def delete(self, user_id: int, token_id: int) -> Any:
         """Revoke an API token: it stops working at once."""
@@ -92,6 +100,7 @@ class OneToken(MethodView):
 
 @blp.route("/<int:user_id>/availability")
 class Availability(MethodView):
+    @guarded("users.availability", subject="user_id")
     @blp.arguments(AvailabilityIn)
     @blp.response(200, UserOut)
     def put(self, data: dict[str, Any], user_id: int) -> Any:
@@ -118,7 +127,11 @@ def _blocks_from_json() -> list[tuple[Interval, str]]:
 
 @blp.route("/<int:user_id>/busy")
 class Busy(MethodView):
+    @guarded("users.availability", subject="user_id")
     @idempotent
+    @blp.doc(requestBody={"required": True, "content": {
+        "application/json": {"schema": BusyIn},
+        "text/calendar": {"schema": {"type": "string"}}}})
     @blp.response(201, BusyOut)
     def post(self, user_id: int) -> Any:
         """Add busy time, as JSON blocks or an uploaded .ics (VEVENT / VFREEBUSY)."""

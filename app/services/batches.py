@@ -15,6 +15,7 @@ from app.db.models import User
 from app.db.session import unit_of_work
 from app.intake.batch import BatchItem, detect_format, read_csv, read_jsonl
 from app.intake.errors import IntakeError
+from app.intake.text import NUL_MESSAGE, nul_path
 from app.policy import require
 from app.services.orders import check_one
 from terms.order import OrderInvalid
@@ -47,7 +48,17 @@ def items_from(stream: IO[bytes], filename: str | None, content_type: str | None
     if kind not in READERS:
         raise IntakeError("A batch is CSV or JSON Lines; send a single UBL order to "
                           "/api/v1/orders/check.", {"file": ["Not CSV or JSON Lines."]})
-    return READERS[kind](stream)
+    return _without_nul(READERS[kind](stream))
+
+
+def _without_nul(items: Iterator[BatchItem]) -> Iterator[BatchItem]:
+    """An order holding a NUL character is an error of its own: no record can store it."""
+    for item in items:
+        found = nul_path(item.order) if item.order is not None else None
+        if found is None:
+            yield item
+        else:
+            yield BatchItem(item.index, None, {found or "order": [NUL_MESSAGE]})
 
 
 def _one(session: Session, actor: User, item: BatchItem) -> dict[str, Any]:

@@ -119,9 +119,7 @@ class _Close:
 def _check_close(session: Session, actor: User, data: dict[str, Any]) -> _Close:
     errors: dict[str, list[str]] = {}
     data.setdefault("sales_owner_id", actor.id)
-    if not may(actor, "deals.create") or (
-        not actor.has_role("manager") and data["sales_owner_id"] != actor.id
-    ):
+    if not may(actor, "deals.create", owner_id=data["sales_owner_id"]):
         raise NotAllowed("A salesperson closes deals in their own name only.")
     account = session.get(Account, data["account_id"])
     if account is None:

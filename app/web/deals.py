@@ -19,7 +19,7 @@ from app.services import directory, kickoff_preview, record
 from app.services.record import Client
 from app.web import nav, termsform
 from app.web.blueprint import bp
-from app.web.forms import ids, load
+from app.web.forms import an_id, ids, load
 from app.web.session import signed_in
 from app.web.termsform import Row
 from terms.errors import AmendmentInvalid, TermsInvalid
@@ -49,7 +49,7 @@ def deals() -> Any:
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    return min(int(raw), 100_000) if raw.isdigit() and int(raw) > 0 else 1
+    return min(number, 100_000) if (number := an_id(raw)) is not None else 1
 
 
 def _close_form_context(me: User, values: dict[str, Any], rows: list[Row],
@@ -79,15 +79,17 @@ def _edit_rows(rows: list[Row]) -> list[Row]:
     if action == "add" and request.form.get("new_kind") in {k["name"] for k in termsform.kinds()}:
         rows.append(Row(request.form["new_kind"]))
     number = action.removeprefix("remove:")
-    if action.startswith("remove:") and number.isdigit() and int(number) < len(rows):
+    if action.startswith("remove:") and number.isascii() and number.isdigit() \
+            and int(number) < len(rows):
         del rows[int(number)]
     return rows
 
 
 def _preview(me: User, values: dict[str, Any]) -> Any:
-    people = {role: db.session.get(User, int(values[f"{role}_id"]))
-              if str(values.get(f"{role}_id", "")).isdigit() else None
+    chosen = {role: an_id(str(values.get(f"{role}_id", "")))
               for role in ("account_manager", "fulfillment_lead", "sales_owner")}
+    people = {role: db.session.get(User, user_id) if user_id is not None else None
+              for role, user_id in chosen.items()}
     owner = people["sales_owner"] if me.has_role("manager") and people["sales_owner"] else me
     data, _ = load(DealIn(partial=True), {"first_shipment_date": values["first_shipment_date"]})
     return kickoff_preview.preview(db.session, owner, people["account_manager"],
@@ -97,7 +99,7 @@ def _preview(me: User, values: dict[str, Any]) -> Any:
 @bp.route("/deals/new", methods=["GET", "POST"])
 def new_deal() -> Any:
     me = signed_in()
-    if not may(me, "deals.create"):
+    if not may(me, "deals.create", owner_id=me.id):
         raise NotAllowed("Deals are closed by salespeople and managers.")
     if request.method == "GET":
         return render_template("deal_new.html", **_close_form_context(
@@ -167,7 +169,8 @@ def diff(deal_id: int) -> Any:
 
 def _version_arg(name: str, default: int, newest: int) -> int:
     raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= newest else default
+    number = an_id(raw)
+    return number if number is not None and number <= newest else default
 
 
 @bp.route("/deals/<int:deal_id>/signatures/new", methods=["GET", "POST"])
@@ -184,8 +187,8 @@ def sign_terms(deal_id: int) -> Any:
                                values={}, errors={})
     form = request.form
     raw = {"version": number, "typed_name": form.get("typed_name", "").strip(),
-           "signer": {"contact_id": int(form["contact_id"])}
-           if form.get("contact_id", "").isdigit() else {},
+           "signer": {"contact_id": contact} if (contact := an_id(form.get("contact_id")))
+           else {},
            "decisions": [{"option": o["params"]["name"],
                           "decision": form.get(f"decision-{o['params']['name']}", "")}
                          for o in options if form.get(f"decision-{o['params']['name']}")]}

@@ -8,6 +8,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 
+from app.api.guards import MAX_ID
+
 
 def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     """marshmallow's nested messages as ``{"field.sub": [...]}``."""
@@ -29,5 +31,16 @@ def load(schema: Schema, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[s
         return {}, flatten(error.messages)
 
 
+def an_id(raw: str | None) -> int | None:
+    """A record id typed or posted in a form, or None: only ASCII digits ("²".isdigit() is
+    true too) and only what an id column can hold, so a stray value never reaches the
+    database as an out-of-range number."""
+    text = (raw or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
 def ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
+    return [number for v in values if (number := an_id(v)) is not None]

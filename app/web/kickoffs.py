@@ -18,7 +18,7 @@ from app.services import deals as deal_service
 from app.web import nav, timeline
 from app.web.blueprint import bp
 from app.web.filters import reader_zone
-from app.web.forms import ids, load
+from app.web.forms import an_id, ids, load
 from app.web.session import signed_in
 
 nav.add(30, "web.my_kickoffs", "My kickoffs", "account_manager", "manager")
@@ -38,9 +38,8 @@ def my_kickoffs() -> Any:
 
 @bp.route("/deals/<int:deal_id>/brief.docx")
 def brief(deal_id: int) -> Any:
-    number = request.args.get("version", "")
     name, content = briefs.brief_for(db.session, signed_in(), deal_id,
-                                     int(number) if number.isdigit() else None)
+                                     an_id(request.args.get("version")))
     return Response(content, mimetype=DOCX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -91,10 +90,10 @@ def mark_held(deal_id: int) -> Any:
 
 @bp.route("/deals/<int:deal_id>/acknowledge", methods=["POST"])
 def acknowledge(deal_id: int) -> Any:
-    number = request.form.get("version", "")
-    if not number.isdigit():
+    number = an_id(request.form.get("version"))
+    if number is None:
         raise InvalidInput.field("version", "Say which version you acknowledge.")
-    record.acknowledge(db.session, signed_in(), deal_id, int(number))
+    record.acknowledge(db.session, signed_in(), deal_id, number)
     flash(f"You acknowledged version {number}.")
     return redirect(url_for("web.deal", deal_id=deal_id))
 

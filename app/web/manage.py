@@ -16,7 +16,7 @@ from app.services import audit_log, reports
 from app.web import charts, nav
 from app.web.blueprint import bp
 from app.web.filters import words
-from app.web.forms import load
+from app.web.forms import an_id, load
 from app.web.session import signed_in
 
 nav.add(5, "web.dashboard", "Dashboard", "manager")
@@ -27,8 +27,8 @@ PER_PAGE = 50
 
 
 def _weeks() -> int:
-    raw = request.args.get("weeks", "")
-    return int(raw) if raw.isdigit() and int(raw) in WEEKS else 12
+    chosen = an_id(request.args.get("weeks"))
+    return chosen if chosen in WEEKS else 12
 
 
 @bp.route("/dashboard")

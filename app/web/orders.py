@@ -27,7 +27,7 @@ from app.services import orders as service
 from app.web import nav
 from app.web.blueprint import bp
 from app.web.filters import words
-from app.web.forms import load
+from app.web.forms import an_id, load
 from app.web.session import signed_in
 from terms.deviations import CODES
 
@@ -209,8 +209,7 @@ def decide_order(order_id: int) -> Any:
 
 
 def _deviation_id() -> int | None:
-    raw = request.form.get("deviation_id", "")
-    return int(raw) if raw.isdigit() else None
+    return an_id(request.form.get("deviation_id"))
 
 
 @bp.route("/orders/<int:order_id>/questions", methods=["POST"])

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.web.forms import an_id
 from terms.errors import TermsInvalid
 from terms.kinds import all_kinds, get_kind, kind_schema
 from terms.parse import parse_terms
@@ -70,7 +71,7 @@ def rows_from(form: Mapping[str, str], prefix: str = "terms") -> list[Row]:
         rows.append(Row(kind, values, form.get(f"{name}-note", "").strip(),
                         form.get(f"{name}-valid_from", "").strip(),
                         form.get(f"{name}-valid_to", "").strip(),
-                        int(term_id) if term_id.isdigit() else None))
+                        an_id(term_id)))
     return rows
 
 
