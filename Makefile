@@ -51,7 +51,7 @@ test-postgres: install
 	TEST_POSTGRES_ADMIN_URL=$(PG_URL) TEST_DATABASE=postgresql $(PYTEST) -q tests/api tests/integration
 
 lint: install
-	$(VENV)/bin/ruff check app terms kickoff tests bench tools wsgi.py
+	$(VENV)/bin/ruff check app terms kickoff tests bench tools wsgi.py gunicorn.conf.py
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(PY) tools/make_brief_template.py --check
