@@ -34,12 +34,32 @@ def configure_engine(engine: Engine) -> None:
     engine._handoff_configured = True  # type: ignore[attr-defined]
 
 
+_DEFERRED = "handoff.commit_deferred"
+
+
 @contextmanager
 def unit_of_work(session: Session) -> Iterator[Session]:
-    """One transaction for one use case: commit once at the end, roll back on any error."""
+    """One transaction for one use case: commit once at the end, roll back on any error.
+
+    Inside `commit_deferred`, the end is a flush: the caller commits the use case together
+    with what it records about it (an idempotent request's stored answer)."""
     try:
         yield session
-        session.commit()
+        if session.info.get(_DEFERRED):
+            session.flush()
+        else:
+            session.commit()
     except BaseException:
         session.rollback()
         raise
+
+
+@contextmanager
+def commit_deferred(session: Session) -> Iterator[Session]:
+    """Units of work inside flush instead of committing; the caller commits (or rolls back)
+    once, so everything inside is kept or lost together."""
+    session.info[_DEFERRED] = True
+    try:
+        yield session
+    finally:
+        session.info.pop(_DEFERRED, None)
