@@ -35,17 +35,19 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str
 
 
 class Gunicorn:
-    def __init__(self, db_url: str, folder: Path) -> None:
+    def __init__(self, db_url: str, folder: Path, workers: int = 2,
+                 **settings: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.access_log = folder / "access.log"
         self.error_log = folder / "error.log"
         env = {**os.environ, "DATABASE_URL": db_url, "HANDOFF_ENV_FILE": "/nonexistent",
-               "SECRET_KEY": "gunicorn-test-secret", "WEB_CONCURRENCY": "2",
+               "SECRET_KEY": "gunicorn-test-secret", "WEB_CONCURRENCY": str(workers),
                "BIND": f"127.0.0.1:{self.port}", "MAIL_URL": "",
                "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
                "GUNICORN_ACCESS_LOG": str(self.access_log),
-               "GUNICORN_ERROR_LOG": str(self.error_log)}
+               "GUNICORN_ERROR_LOG": str(self.error_log), **settings}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
