@@ -44,10 +44,11 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.db.session import configure_engine
+    from app.db.session import close_sessions_safely, configure_engine
     from app.extensions import api, db, migrate
 
     db.init_app(app)
+    close_sessions_safely(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     api.init_app(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
     with app.app_context():

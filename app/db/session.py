@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
 
 
 def configure_engine(engine: Engine) -> None:
@@ -63,3 +68,18 @@ def commit_deferred(session: Session) -> Iterator[Session]:
         yield session
     finally:
         session.info.pop(_DEFERRED, None)
+
+
+def close_sessions_safely(app: Flask) -> None:
+    """Close each request's session before Flask-SQLAlchemy does (teardowns run in reverse),
+    so a connection the database dropped meanwhile (a restart) cannot turn an answer already
+    made into a server error while it is closed. Registered after `db.init_app`."""
+    from app.extensions import db
+
+    @app.teardown_appcontext
+    def close_session(_exc: BaseException | None = None) -> None:
+        try:
+            db.session.remove()
+        except DBAPIError:
+            log.warning("the database connection was lost while closing a session")
+            db.session.registry.clear()

@@ -115,3 +115,24 @@ def test_connections_cut_by_a_database_restart_cost_no_failed_request(world: Wor
     assert world.sales.get("/api/v1/accounts").status_code == 200
     made = world.sales.post("/api/v1/accounts", ACME, headers={"Idempotency-Key": "after-cut"})
     assert made.status_code == 201, made.json
+
+
+def test_a_connection_lost_while_a_request_closes_its_session_spoils_no_answer(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database restarts after the answer is made, while the session is being closed."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    close = Session.close
+    lost: list[bool] = []
+
+    def close_on_a_dropped_connection(self: Session) -> None:
+        close(self)
+        if not lost:
+            lost.append(True)
+            raise OperationalError("ROLLBACK", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(Session, "close", close_on_a_dropped_connection)
+    answer = world.sales.get("/api/v1/accounts")
+    assert lost and answer.status_code == 200 and answer.json["total"] == 0
+    assert world.sales.get("/api/v1/accounts").status_code == 200
