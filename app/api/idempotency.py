@@ -169,9 +169,12 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             if answer is not None:
                 return answer
         elif not _lock_for_work(user_id, key):
+            # A retry took our claim over while we were starting: its answer is the answer.
             db.session.rollback()
             finished = _row(user_id, key)
-            assert finished is not None and finished.status_code is not None
+            if finished is None or finished.status_code is None:
+                raise RequestInProgress("A request with this Idempotency-Key is being "
+                                        "processed; send it again in a moment.")
             return _replay(finished)
         with commit_deferred(db.session):
             try:
