@@ -8,7 +8,7 @@ PORT    ?= 5000
 export FLASK_APP := wsgi
 
 .PHONY: install run serve db demo test test-unit test-api test-integration test-web test-e2e \
-        test-postgres lint bench browser libreoffice clean
+        test-postgres lint bench load-and-faults browser libreoffice clean
 
 install: $(STAMP)
 
@@ -51,13 +51,19 @@ test-postgres: install
 	TEST_POSTGRES_ADMIN_URL=$(PG_URL) TEST_DATABASE=postgresql $(PYTEST) -q tests/api tests/integration
 
 lint: install
-	$(VENV)/bin/ruff check app terms kickoff tests bench tools wsgi.py
+	$(VENV)/bin/ruff check app terms kickoff tests bench tools wsgi.py gunicorn.conf.py
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(PY) tools/make_brief_template.py --check
 
 bench: install
 	$(PY) bench/run_all.py
+
+# Not part of `make bench`: about three minutes, root (it runs a private PostgreSQL as the
+# postgres user), and it measures robustness, not speed. SECONDS_OF_LOAD=20 for a short run.
+SECONDS_OF_LOAD ?= 60
+load-and-faults: install
+	$(PY) bench/load_and_faults.py --seconds $(SECONDS_OF_LOAD)
 
 # LibreOffice renders the brief in a test (page count); the fonts stand in for Calibri and
 # Courier New with the same widths, so the page count is the same everywhere.

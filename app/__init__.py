@@ -17,6 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path = (config or {}).get("INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     load_config(app, config)
+    register_operations(app)
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
@@ -43,10 +44,11 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.db.session import configure_engine
+    from app.db.session import close_sessions_safely, configure_engine
     from app.extensions import api, db, migrate
 
     db.init_app(app)
+    close_sessions_safely(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     from app.api.openapi import BEARER, ProblemDocs
 
@@ -55,6 +57,16 @@ def register_extensions(app: Flask) -> None:
                                    "security": [{BEARER: []}]})
     with app.app_context():
         configure_engine(db.engine)
+
+
+def register_operations(app: Flask) -> None:
+    """First, so that every response and log line of every request is covered: security
+    headers, the trusted proxy, request ids, JSON logs and metrics."""
+    from app.observability import register_observability
+    from app.security import register_security
+
+    register_security(app)
+    register_observability(app)
 
 
 def register_blueprints(app: Flask) -> None:

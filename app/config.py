@@ -63,5 +63,22 @@ class Settings:
                 "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024),
                 "REDIS_URL": os.environ.get("REDIS_URL", ""),
                 "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", True),
+                **operations_settings(),
             }
         )
+
+
+def operations_settings() -> dict[str, Any]:
+    """Running in production: proxies, logs, metrics, database connections, mail leases."""
+    return {
+        # How many reverse proxies stand in front; only then is X-Forwarded-* believed.
+        "PROXY_HOPS": _int("PROXY_HOPS", 0),
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        # /metrics answers a bearer of this token; without one, only the machine itself.
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "handoff"),
+        # A connection is tested before use, so a restarted database costs no failed request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAIL_SEND_LEASE_SECONDS": _int("MAIL_SEND_LEASE_SECONDS", 120),
+    }

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources import files
 
-import swagger_ui_bundle
 from flask import Flask, send_from_directory
 from flask_smorest import Api, Blueprint
 from marshmallow import RAISE
@@ -40,8 +39,9 @@ def refuse_unknown_query_parameters() -> None:
 
 
 def register_docs_assets(app: Flask) -> None:
-    """Swagger UI's files, served from the installed package: no CDN."""
-    folder = Path(swagger_ui_bundle.swagger_ui_path)
+    """Swagger UI's files (5.x, which reads OpenAPI 3.1), served from the `flask-swagger-ui`
+    package's copy of its distribution: no CDN."""
+    folder = str(files("flask_swagger_ui") / "dist")
 
     @app.get("/api/v1/docs-assets/<path:filename>")
     def docs_assets(filename: str):  # type: ignore[no-untyped-def]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import g, request
 
 from app.db.models import User
 from app.errors import NotSignedIn
 from app.extensions import db
 from app.services.users import user_for_token
+
+log = logging.getLogger(__name__)
 
 
 def current_actor() -> User:
@@ -20,6 +24,7 @@ def current_actor() -> User:
         raise NotSignedIn("Send Authorization: Bearer <token>.")
     user = user_for_token(db.session, token.strip())
     if user is None:
+        log.warning("API call with an unknown or revoked token", extra={"ip": client_address()})
         raise NotSignedIn("This token is unknown or has been revoked.")
     g.actor = user
     return user

@@ -7,10 +7,13 @@ from typing import Any
 
 from flask import Flask, Response, json, request
 from marshmallow import ValidationError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from app.errors import HandoffError
 from app.intake.errors import IntakeError
+from app.logs import redact
 from kickoff.errors import AvailabilityInvalid, KickoffError
 from terms.errors import TermsError
 
@@ -108,8 +111,38 @@ def handle_http_exception(exc: HTTPException) -> Response:
 
 
 def handle_unexpected(exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.exception("unhandled error on %s %s", request.method, redact(request.path))
     return problem(500, "Internal error", "Something went wrong on our side; nothing was saved.")
+
+
+RETRY_AFTER_SECONDS = 2
+
+
+def _database_is_away(exc: Exception) -> bool:
+    """The database could not be reached or dropped the connection (a restart, a fail-over,
+    a full pool), as opposed to refusing what was asked of it."""
+    if isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def handle_database_error(exc: Exception) -> Response:
+    """503 with Retry-After while the database is away: the caller may try again, and with
+    the same Idempotency-Key a write is carried out at most once."""
+    if not _database_is_away(exc):
+        return handle_unexpected(exc)
+    from app.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone already; the pool replaces it
+        log.debug("rollback after a lost database connection failed", exc_info=True)
+    log.warning("database unavailable on %s %s: %s", request.method, redact(request.path),
+                type(getattr(exc, "orig", None) or exc).__name__)
+    return problem(503, "Service unavailable",
+                   "The database is not answering just now. Try again in a moment; a request "
+                   "sent again with the same Idempotency-Key is carried out at most once.",
+                   headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -121,4 +154,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ValidationError, handle_validation_error)
     app.register_error_handler(IntakeError, handle_intake_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DBAPIError, handle_database_error)
+    app.register_error_handler(PoolTimeout, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -44,6 +44,16 @@ def get_deal(session: Session, deal_id: int) -> Deal:
     return deal
 
 
+def get_deal_for_change(session: Session, deal_id: int) -> Deal:
+    """The deal, its row locked until the change commits (PostgreSQL; SQLite's write
+    transactions are serial anyway): two changes sent with the same ETag then run one after the
+    other, and the second finds the deal changed (412) instead of both writing version n+1."""
+    deal = session.get(Deal, deal_id, with_for_update=True, populate_existing=True)
+    if deal is None:
+        raise NotFound(f"There is no deal {deal_id}.")
+    return deal
+
+
 def read_deal(session: Session, actor: User, deal_id: int) -> Deal:
     require(actor, "read")
     return get_deal(session, deal_id)
@@ -280,7 +290,7 @@ def _check_update(session: Session, actor: User, deal: Deal, data: dict[str, Any
 def update_deal(session: Session, actor: User, deal_id: int, data: dict[str, Any],
                 if_match: str | None) -> Deal:
     """Change owners, dates or contacts; a change that matters moves the kickoff."""
-    deal = get_deal(session, deal_id)
+    deal = get_deal_for_change(session, deal_id)
     require(actor, "deals.update", deal=deal)
     check_if_match(deal, if_match)
     _check_update(session, actor, deal, data)
@@ -304,6 +314,7 @@ def update_deal(session: Session, actor: User, deal_id: int, data: dict[str, Any
 
 
 def touch(deal: Deal) -> None:
-    """The deal or its terms changed: a new ETag, so stale copies are refused."""
-    deal.revision += 1
+    """The deal or its terms changed: a new ETag, so stale copies are refused. Counted up in
+    the database, so two changes committed side by side both count."""
+    deal.revision = Deal.revision + 1  # type: ignore[assignment]
     deal.updated_at = clock.now()

@@ -4,12 +4,15 @@ a process killed midway leaves the row to be claimed again."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app import audit, clock
@@ -18,6 +21,7 @@ from app.mail import Attachment, compose, deliver
 from app.services import kickoffs, outbox
 
 MAX_ATTEMPTS = 8
+log = logging.getLogger(__name__)
 
 
 def now() -> datetime:
@@ -33,7 +37,12 @@ def _claim_one(session: Session, model: type, *conditions: object) -> object | N
 
 def send_next_message(session: Session, attach: Callable[[OutboxMessage], Attachment | None])\
         -> bool:
-    """Send the oldest due message; returns False when none is waiting."""
+    """Send the oldest due message; returns False when none is waiting.
+
+    The message is leased first (its next attempt moved MAIL_SEND_LEASE_SECONDS ahead, and
+    committed): other schedulers leave it alone while it is out, and if the database goes away
+    while it is being sent the message does not look unsent to anyone, so it is not sent twice.
+    A scheduler that dies holding a lease leaves the message to be sent when the lease ends."""
     message = _claim_one(session, OutboxMessage, OutboxMessage.status == "pending",
                          OutboxMessage.not_before <= now())
     if message is None:
@@ -41,22 +50,40 @@ def send_next_message(session: Session, attach: Callable[[OutboxMessage], Attach
         return False
     assert isinstance(message, OutboxMessage)
     cfg = current_app.config
+    message.attempts += 1
+    message.not_before = now() + timedelta(seconds=int(cfg.get("MAIL_SEND_LEASE_SECONDS", 120)))
+    session.commit()
     try:
         email = compose(message, cfg["MAIL_FROM"], attach(message))
         deliver(email, cfg["MAIL_URL"], Path(current_app.instance_path) / "outbox",
                 f"{message.id:08d}-{message.kind}")
     except OSError as exc:
         _retry_later(message, exc)
-    else:
-        message.status, message.sent_at = "sent", now()
-        message.attempts += 1
-    session.commit()
+        session.commit()
+        return True
+    _record_sent(session, message.id)
     return True
+
+
+def _record_sent(session: Session, message_id: int, tries: int = 30) -> None:
+    """Mark a delivered message sent, waiting out a database restart (up to about a minute,
+    well inside the lease) rather than let the message be sent again."""
+    for attempt in range(tries):
+        try:
+            session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                            .values(status="sent", sent_at=now()))
+            session.commit()
+            return
+        except DBAPIError:
+            session.rollback()
+            if attempt == tries - 1:
+                raise
+            log.warning("could not record message %s as sent; trying again", message_id)
+            time.sleep(min(2.0, 0.1 * 2 ** attempt))
 
 
 def _retry_later(message: OutboxMessage, exc: Exception) -> None:
     """The mail server is away: keep the message and try again later, backing off."""
-    message.attempts += 1
     message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
     if message.attempts >= MAX_ATTEMPTS:
         message.status = "failed"

@@ -25,7 +25,13 @@ from app.db.models import (
 from app.db.session import unit_of_work
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.policy import require
-from app.services.deals import check_if_match, get_deal, store_version, touch
+from app.services.deals import (
+    check_if_match,
+    get_deal,
+    get_deal_for_change,
+    store_version,
+    touch,
+)
 from app.services.paging import Page, paginate
 from terms.amend import apply_amendment
 from terms.diff import TermsDiff, diff_terms
@@ -127,7 +133,7 @@ def _amendment_terms(data: Mapping[str, Any])\
 def amend(session: Session, actor: User, deal_id: int, data: dict[str, Any],
           if_match: str | None) -> TermsVersionRow:
     """A new terms version made from the newest one, with a reason; old versions stay."""
-    deal = get_deal(session, deal_id)
+    deal = get_deal_for_change(session, deal_id)
     require(actor, "terms.amend", deal=deal)
     check_if_match(deal, if_match)
     current = latest_version(deal)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from app.db.session import unit_of_work
 from app.services.users import hash_token, user_by_email, verify_password
 
 LIFETIME = timedelta(hours=12)
+log = logging.getLogger(__name__)
 
 
 def sign_in(session: Session, email: str, password: str, ip: str, user_agent: str)\
@@ -22,6 +24,8 @@ def sign_in(session: Session, email: str, password: str, ip: str, user_agent: st
     wrong is not told)."""
     user = user_by_email(session, email)
     if not verify_password(user, password) or user is None or not user.active:
+        # Neither the email typed nor the password: people type passwords into the wrong field.
+        log.warning("sign-in refused", extra={"ip": ip[:64], "user_id": user.id if user else None})
         return None
     token = secrets.token_urlsafe(32)
     with unit_of_work(session):
@@ -29,6 +33,7 @@ def sign_in(session: Session, email: str, password: str, ip: str, user_agent: st
                                ip=ip[:64], user_agent=user_agent[:400]))
         audit.record(session, actor_id=user.id, action="user.signed_in", entity="user",
                      entity_id=user.id, data={"ip": ip[:64]})
+    log.info("signed in", extra={"user_id": user.id, "ip": ip[:64]})
     return token
 
 

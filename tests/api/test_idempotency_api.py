@@ -4,6 +4,7 @@ being processed is 409."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -92,14 +93,21 @@ def test_a_refused_request_does_not_use_up_its_key(world: World):
 
 def test_a_duplicate_that_arrives_while_the_first_is_in_progress_is_409(
         world: World, monkeypatch: pytest.MonkeyPatch):
-    """The duplicate is sent from inside the first request, before it has answered."""
+    """The duplicate is sent from another thread (as from another worker, with a database
+    session of its own) while the first request is inside its service, before it answers."""
     create = accounts_service.create_account
     duplicates: list[Any] = []
 
-    def create_while_a_duplicate_arrives(*args: Any, **kwargs: Any) -> Any:
-        if not duplicates:
+    def send_duplicate() -> None:
+        with world.app.app_context():
             duplicates.append(world.sales.post("/api/v1/accounts", ACME,
                                                headers=_key("acme-3")))
+
+    def create_while_a_duplicate_arrives(*args: Any, **kwargs: Any) -> Any:
+        if not duplicates:
+            other = threading.Thread(target=send_duplicate)
+            other.start()
+            other.join(30)
         return create(*args, **kwargs)
 
     monkeypatch.setattr(accounts_service, "create_account", create_while_a_duplicate_arrives)
