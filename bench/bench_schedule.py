@@ -291,6 +291,24 @@ def deal_requests(rng: random.Random, pop: Population, days: list[date], count: 
 # --- measuring -------------------------------------------------------------------------------
 
 
+@dataclass
+class Timings:
+    """Wall-clock and CPU seconds of each call; CPU time leaves out waiting for a busy machine
+    (and, on PostgreSQL, the server's own work)."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    @contextmanager
+    def one(self) -> Iterator[None]:
+        wall, cpu = clock.perf_counter(), clock.process_time()
+        try:
+            yield
+        finally:
+            self.wall.append(clock.perf_counter() - wall)
+            self.cpu.append(clock.process_time() - cpu)
+
+
 class QueryCounter:
     def __init__(self) -> None:
         self.count = 0
@@ -300,16 +318,17 @@ class QueryCounter:
 
 
 @contextmanager
-def timed_scheduling(timings: list[float]) -> Iterator[None]:
+def timed_scheduling(timings: Timings, queries: QueryCounter, counted: list[int])\
+        -> Iterator[None]:
     """Time ``schedule_new_kickoff`` inside each close (close_deal looks it up at call time)."""
     original: Callable[..., Any] = kickoffs.schedule_new_kickoff
 
     def timed(*args: Any, **kwargs: Any) -> Any:
-        started = clock.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            timings.append(clock.perf_counter() - started)
+        before = queries.count
+        with timings.one():
+            result = original(*args, **kwargs)
+        counted.append(queries.count - before)
+        return result
 
     kickoffs.schedule_new_kickoff = timed  # type: ignore[assignment]
     try:
@@ -324,56 +343,82 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.2f} ms"
+    return f"{seconds * 1000:6.2f} ms"
 
 
-def close_all(app: Any, now: BenchClock, requests: list[dict[str, Any]]) -> dict[str, Any]:
-    closes: list[float] = []
-    scheduling: list[float] = []
-    queries = QueryCounter()
+@dataclass
+class Closed:
+    closes: Timings
+    scheduling: Timings
+    queries_per_close: float
+    queries_per_scheduling: float
+    counts: dict[str, int]
+    queued: int
+
+
+def close_all(app: Any, now: BenchClock, requests: list[dict[str, Any]]) -> Closed:
+    closes, scheduling = Timings(), Timings()
+    queries, counted = QueryCounter(), []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", queries)
-        with timed_scheduling(scheduling):
+        with timed_scheduling(scheduling, queries, counted):
             for request in requests:
                 now.at = request["closed_at"]
-                started = clock.perf_counter()
-                actor = db.session.get(User, request["sales_owner_id"])
-                deals.close_deal(db.session, actor, dict(request))
-                closes.append(clock.perf_counter() - started)
-                db.session.remove()  # each close is a request of its own
+                with closes.one():
+                    actor = db.session.get(User, request["sales_owner_id"])
+                    deals.close_deal(db.session, actor, dict(request))
+                    db.session.remove()  # each close is a request of its own
         event.remove(db.engine, "before_cursor_execute", queries)
         counts = dict(db.session.execute(
             select(Kickoff.status, func.count()).group_by(Kickoff.status)).all())
-        queued = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+        queued = db.session.scalar(select(func.count()).select_from(OutboxMessage)) or 0
         db.session.remove()
-    return {"closes": closes, "scheduling": scheduling, "queries": queries.count,
-            "counts": counts, "queued": queued}
+    return Closed(closes, scheduling, queries.count / len(requests),
+                  sum(counted) / len(counted), counts, queued)
 
 
-def move_some(app: Any, now: BenchClock, rng: random.Random, moves: int) -> dict[str, Any]:
+@dataclass
+class Moved:
+    timings: Timings
+    moved: int
+    lost: int
+
+
+def move_some(app: Any, now: BenchClock, rng: random.Random, moves: int) -> Moved:
     """A required attendee of each of ``moves`` future kickoffs becomes busy over it."""
-    timings: list[float] = []
+    timings = Timings()
     moved = lost = 0
     with app.app_context():
         upcoming = db.session.scalars(select(Kickoff).where(
             Kickoff.status == "scheduled", Kickoff.start > now.at).order_by(Kickoff.id)).all()
-        chosen = rng.sample(upcoming, min(moves, len(upcoming)))
+        chosen = rng.sample(list(upcoming), min(moves, len(upcoming)))
         plan = [(k.id, k.start, k.end, k.sequence,
                  rng.choice((k.deal.sales_owner_id, k.deal.account_manager_id,
                              k.deal.fulfillment_lead_id))) for k in chosen]
         db.session.remove()
         for kickoff_id, start, end, sequence, user_id in plan:
-            started = clock.perf_counter()
-            actor = db.session.get(User, user_id)
-            users.add_busy_blocks(db.session, actor, user_id,
-                                  [(Interval(start, end), "customer visit")], "json")
-            timings.append(clock.perf_counter() - started)
+            with timings.one():
+                actor = db.session.get(User, user_id)
+                users.add_busy_blocks(db.session, actor, user_id,
+                                      [(Interval(start, end), "customer visit")], "json")
+                db.session.remove()
             after = db.session.get(Kickoff, kickoff_id)
             if after is not None and after.sequence > sequence:
                 moved += after.status == "scheduled"
                 lost += after.status == "unscheduled"
             db.session.remove()
-    return {"timings": timings, "moved": moved, "lost": lost}
+    return Moved(timings, moved, lost)
+
+
+def report(label: str, timings: list[float], count: int, target: bool = False) -> None:
+    total = sum(timings)
+    verdict = ""
+    if target and count == TARGET_DEALS:
+        verdict = f"  (target <= {TARGET_SECONDS:.0f} s: " \
+                  f"{'met' if total <= TARGET_SECONDS else 'MISSED'})"
+    print(f"  {label:<20} {total:7.1f} s  {count / total:6.0f}/s  "
+          f"p50 {ms(statistics.median(timings))}  p99 {ms(percentile(timings, 0.99))}  "
+          f"max {ms(max(timings))}{verdict}")
 
 
 def run(name: str, database: Callable[[], Any], args: argparse.Namespace) -> None:
@@ -391,32 +436,27 @@ def run(name: str, database: Callable[[], Any], args: argparse.Namespace) -> Non
         print(f"population   {sum(len(p) for p in pop.people.values())} people with working "
               f"hours and busy time, {len(pop.accounts)} accounts "
               f"(built in {clock.perf_counter() - built:.1f} s)")
-        print(f"deals        {len(requests)}, closed {requests[0]['closed_at']:%Y-%m-%d} .. "
-              f"{requests[-1]['closed_at']:%Y-%m-%d}")
 
-        result = close_all(app, now, requests)
-        total = sum(result["closes"])
-        counts = result["counts"]
-        verdict = ""
-        if len(requests) == TARGET_DEALS:
-            verdict = f"  (target <= {TARGET_SECONDS:.0f} s: " \
-                      f"{'met' if total <= TARGET_SECONDS else 'MISSED'})"
-        print(f"closing      total {total:.1f} s, {len(requests) / total:.0f} deals/s{verdict}")
-        print(f"             scheduled {counts.get('scheduled', 0)}, unscheduled "
-              f"{counts.get('unscheduled', 0)}; {result['queued']} messages queued; "
-              f"{result['queries'] / len(requests):.1f} queries per close")
-        for label, timings in (("one close", result["closes"]),
-                               ("its scheduling", result["scheduling"])):
-            print(f"  {label:<14} p50 {ms(statistics.median(timings))}  "
-                  f"p99 {ms(percentile(timings, 0.99))}  max {ms(max(timings))}")
+        closed = close_all(app, now, requests)
+        n = len(requests)
+        print(f"deals        {n} closed {requests[0]['closed_at']:%Y-%m-%d} .. "
+              f"{requests[-1]['closed_at']:%Y-%m-%d}: {closed.counts.get('scheduled', 0)} "
+              f"scheduled, {closed.counts.get('unscheduled', 0)} unscheduled; "
+              f"{closed.queued} messages queued")
+        print(f"queries      {closed.queries_per_close:.1f} per close, "
+              f"{closed.queries_per_scheduling:.1f} of them scheduling the kickoff")
+        print(f"  {'':<20} {'total':>9}  {'rate':>8}")
+        report("scheduling, wall", closed.scheduling.wall, n, target=True)
+        report("scheduling, CPU", closed.scheduling.cpu, n)
+        report("whole close, wall", closed.closes.wall, n)
+        report("whole close, CPU", closed.closes.cpu, n)
 
         if args.moves:
             moves = move_some(app, now, rng, args.moves)
-            timings = moves["timings"]
-            print(f"rescheduling {len(timings)} busy blocks over a kickoff: total "
-                  f"{sum(timings):.1f} s; {moves['moved']} moved, {moves['lost']} now unscheduled")
-            print(f"  {'one block':<14} p50 {ms(statistics.median(timings))}  "
-                  f"p99 {ms(percentile(timings, 0.99))}  max {ms(max(timings))}")
+            print(f"rescheduling {len(moves.timings.wall)} busy blocks laid over a kickoff: "
+                  f"{moves.moved} moved, {moves.lost} left unscheduled")
+            report("busy block, wall", moves.timings.wall, len(moves.timings.wall))
+            report("busy block, CPU", moves.timings.cpu, len(moves.timings.cpu))
         with app.app_context():
             db.engine.dispose()
 
