@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app import audit, clock
@@ -226,20 +226,28 @@ def reschedule_after_deal_change(session: Session, deal: Deal, actor: User,
 
 
 def reschedule_if_broken_for(session: Session, user: User) -> None:
-    """New busy time or working hours: move this person's kickoffs that no longer fit."""
+    """New busy time or working hours: move this person's upcoming kickoffs that no longer fit,
+    and schedule those at risk that now find a slot. One still without a slot is left as it is:
+    its people were told already, and telling them again would say nothing new."""
     cfg = settings()
-    deals = session.scalars(select(Deal).join(Kickoff, Kickoff.deal_id == Deal.id).where(
-        Kickoff.status.in_(OPEN), or_(Deal.sales_owner_id == user.id,
-                                      Deal.account_manager_id == user.id,
-                                      Deal.fulfillment_lead_id == user.id)))
-    for deal in list(deals):
-        kickoff = get_kickoff(session, deal)
-        window = window_for(deal, cfg)
-        if kickoff.status == "scheduled" and kickoff.start and kickoff.start < now():
+    at = now()
+    # Only kickoffs that can still move: scheduled ones yet to begin, and unscheduled ones
+    # whose deadline is ahead; each deal with its kickoff in the one query.
+    rows = session.execute(select(Deal, Kickoff).join(Kickoff, Kickoff.deal_id == Deal.id).where(
+        or_(and_(Kickoff.status == "scheduled", Kickoff.start >= at),
+            and_(Kickoff.status == "unscheduled", Kickoff.deadline > at)),
+        or_(Deal.sales_owner_id == user.id, Deal.account_manager_id == user.id,
+            Deal.fulfillment_lead_id == user.id)).order_by(Deal.id)).all()
+    reason = f"availability of {user.name} changed"
+    for deal, kickoff in rows:
+        window = window_for(deal, cfg, at)
+        if kickoff.status == "scheduled":
+            if not _slot_still_fits(session, deal, kickoff, window, cfg):
+                _move(session, deal, kickoff, None, cfg, reason=reason, window=window)
             continue
-        if not _slot_still_fits(session, deal, kickoff, window, cfg):
-            _move(session, deal, kickoff, None, cfg,
-                  reason=f"availability of {user.name} changed", window=window)
+        slot = find_slot(session, deal, window, cfg)
+        if slot is not None:
+            _move(session, deal, kickoff, None, cfg, reason=reason, slot=slot, window=window)
 
 
 def refresh_invitation(session: Session, deal: Deal, actor: User) -> None:

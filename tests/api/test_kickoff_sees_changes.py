@@ -5,8 +5,10 @@ reused only while they stay the same)."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
-from app.db.models import User
+from app.db.models import OutboxMessage, User
+from app.extensions import db
 from app.services.kickoffs import working_hours_of
 from tests.api.builders import deal_body, make_account, make_contact, make_products, make_world
 
@@ -96,3 +98,38 @@ def test_compiled_working_hours_follow_the_hours_on_record():
     assert changed is not nine_to_five
     assert [(t.hour, u.hour) for t, u in changed["mon"]] == [(10, 16)]
     assert [(t.hour, u.hour) for t, u in nine_to_five["mon"]] == [(9, 17)]
+
+
+def notices(world) -> int:
+    with world.app.app_context():
+        return int(db.session.scalar(select(func.count()).select_from(OutboxMessage)
+                                     .where(OutboxMessage.kind == "notice")) or 0)
+
+
+def test_hours_that_open_a_slot_schedule_a_kickoff_that_was_at_risk(world):
+    set_hours(world, "account_manager", "08:00", "09:00")  # 14:00-15:00 UTC: nobody else works
+    deal = close(world, 1)
+    assert deal["kickoff"]["status"] == "unscheduled"
+
+    set_hours(world, "account_manager", "08:00", "18:00")
+
+    kickoff = kickoff_of(world, deal)
+    assert kickoff["status"] == "scheduled" and kickoff["start"] == f"{MONDAY}T17:00:00+00:00"
+    assert kickoff["sequence"] == deal["kickoff"]["sequence"] + 1
+
+
+def test_busy_time_that_leaves_a_kickoff_at_risk_does_not_tell_the_managers_again(world):
+    set_hours(world, "account_manager", "08:00", "09:00")
+    at_risk = close(world, 1)
+    told = notices(world)
+    assert told > 0
+
+    response = world.account_manager.post(
+        f"/api/v1/users/{world.ids['account_manager']}/busy",
+        {"blocks": [{"start": f"{MONDAY}T14:00:00Z", "end": f"{MONDAY}T15:00:00Z"}]})
+
+    assert response.status_code == 201, response.json
+    kickoff = kickoff_of(world, at_risk)
+    assert kickoff["status"] == "unscheduled"
+    assert kickoff["sequence"] == at_risk["kickoff"]["sequence"]
+    assert notices(world) == told
