@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, inspect, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit, clock
 from app.db.models import BusyBlock, Deal, Kickoff, Promise, TermsVersionRow, User
@@ -64,7 +65,25 @@ def now() -> datetime:
     return clock.now()
 
 
+_PEOPLE = ("sales_owner", "account_manager", "fulfillment_lead")
+
+
+def _load_people(deal: Deal) -> None:
+    """The deal's people in one query, where each would otherwise be a lazy load of its own."""
+    state = inspect(deal)
+    missing = [name for name in _PEOPLE if name in state.unloaded]
+    if len(missing) < 2 or state.session is None:
+        return
+    ids = {name: getattr(deal, f"{name}_id") for name in missing}
+    found = {user.id: user for user in state.session.scalars(
+        select(User).where(User.id.in_(set(ids.values()))))}
+    for name, user_id in ids.items():
+        if user_id in found:
+            set_committed_value(deal, name, found[user_id])
+
+
 def required_people(deal: Deal) -> list[User]:
+    _load_people(deal)
     people: list[User] = []
     for user in (deal.sales_owner, deal.account_manager, deal.fulfillment_lead):
         if user not in people:
