@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import secrets
@@ -28,7 +29,7 @@ from kickoff.availability import (
     parse_working_hours,
 )
 from kickoff.calendar import BusinessCalendar, Window, kickoff_window
-from kickoff.intervals import Interval
+from kickoff.intervals import Interval, normalise
 from kickoff.invite import Invitee, KickoffEvent, agenda, build_cancel, build_request
 from kickoff.slots import earliest_slot, unavailable_attendees
 from terms.kinds import describe_term
@@ -143,10 +144,24 @@ def attendees_for(session: Session, deal: Deal, window: Window) -> list[Attendee
     ]
 
 
+#: How far into its window a slot search looks first. Most kickoffs find their slot in the first
+#: few days; looking there first reads those days' calendars only, and the whole window is read
+#: only when they hold no slot.
+FIRST_LOOK = timedelta(days=4)
+
+
 def find_slot(session: Session, deal: Deal, window: Window, cfg: KickoffSettings,
               not_before: datetime | None = None) -> Interval | None:
+    """The earliest slot in the window. Looking at the first days alone first gives the same
+    answer: a slot found there fits what those days hold, and any earlier slot would lie there
+    too."""
     if not_before is not None and not_before > window.earliest:
         window = Window(earliest=not_before, deadline=window.deadline)
+    first = Window(earliest=window.earliest, deadline=window.earliest + FIRST_LOOK)
+    if first.deadline < window.deadline:
+        slot = earliest_slot(attendees_for(session, deal, first), first, cfg.minutes)
+        if slot is not None:
+            return slot
     return earliest_slot(attendees_for(session, deal, window), window, cfg.minutes)
 
 
@@ -244,29 +259,55 @@ def reschedule_after_deal_change(session: Session, deal: Deal, actor: User,
           window=window)
 
 
-def reschedule_if_broken_for(session: Session, user: User) -> None:
+def reschedule_if_broken_for(session: Session, user: User,
+                             added_busy: Sequence[Interval] | None = None) -> None:
     """New busy time or working hours: move this person's upcoming kickoffs that no longer fit,
     and schedule those at risk that now find a slot. One still without a slot is left as it is:
-    its people were told already, and telling them again would say nothing new."""
+    its people were told already, and telling them again would say nothing new.
+
+    With ``added_busy`` (the only change is that busy time), only the kickoffs it overlaps are
+    looked at: more busy time breaks no other kickoff and opens no slot for one at risk."""
     cfg = settings()
     at = now()
     # Only kickoffs that can still move: scheduled ones yet to begin, and unscheduled ones
     # whose deadline is ahead; each deal with its kickoff in the one query.
+    upcoming = and_(Kickoff.status == "scheduled", Kickoff.start >= at)
+    if added_busy is not None:
+        if not added_busy:
+            return
+        merged = normalise(added_busy)
+        movable = and_(upcoming, Kickoff.start < max(b.end for b in added_busy),
+                       Kickoff.end > min(b.start for b in added_busy))
+    else:
+        movable = or_(upcoming, and_(Kickoff.status == "unscheduled", Kickoff.deadline > at))
     rows = session.execute(select(Deal, Kickoff).join(Kickoff, Kickoff.deal_id == Deal.id).where(
-        or_(and_(Kickoff.status == "scheduled", Kickoff.start >= at),
-            and_(Kickoff.status == "unscheduled", Kickoff.deadline > at)),
-        or_(Deal.sales_owner_id == user.id, Deal.account_manager_id == user.id,
-            Deal.fulfillment_lead_id == user.id)).order_by(Deal.id)).all()
+        movable, or_(Deal.sales_owner_id == user.id, Deal.account_manager_id == user.id,
+                     Deal.fulfillment_lead_id == user.id)).order_by(Deal.id)).all()
     reason = f"availability of {user.name} changed"
     for deal, kickoff in rows:
         window = window_for(deal, cfg, at)
         if kickoff.status == "scheduled":
+            assert kickoff.start and kickoff.end
+            if added_busy is not None and not _overlaps_any(
+                    Interval(kickoff.start, kickoff.end), merged):
+                continue
             if not _slot_still_fits(session, deal, kickoff, window, cfg):
                 _move(session, deal, kickoff, None, cfg, reason=reason, window=window)
             continue
         slot = find_slot(session, deal, window, cfg)
         if slot is not None:
             _move(session, deal, kickoff, None, cfg, reason=reason, slot=slot, window=window)
+
+
+def _overlaps_any(slot: Interval, merged: Sequence[Interval]) -> bool:
+    """Whether the slot meets any of ``merged`` (sorted, disjoint): only the last one starting
+    before the slot ends can."""
+    before_end = bisect.bisect_left(merged, slot.end, key=_start_of)
+    return before_end > 0 and merged[before_end - 1].end > slot.start
+
+
+def _start_of(interval: Interval) -> datetime:
+    return interval.start
 
 
 def refresh_invitation(session: Session, deal: Deal, actor: User) -> None:

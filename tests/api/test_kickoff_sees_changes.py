@@ -133,3 +133,28 @@ def test_busy_time_that_leaves_a_kickoff_at_risk_does_not_tell_the_managers_agai
     assert kickoff["status"] == "unscheduled"
     assert kickoff["sequence"] == at_risk["kickoff"]["sequence"]
     assert notices(world) == told
+
+
+def test_a_week_of_busy_time_puts_the_kickoff_at_the_first_free_hour_after_it(world):
+    # The fulfillment lead is away all week: the slot lies past the first days a search looks
+    # at first, and is still the earliest one (Monday 16:00 UTC, when Los Angeles opens).
+    response = world.fulfillment.post(f"/api/v1/users/{world.ids['fulfillment']}/busy", {
+        "blocks": [{"start": f"{MONDAY}T00:00:00Z", "end": "2026-11-28T00:00:00Z",
+                    "label": "Trade fair"}]})
+    assert response.status_code == 201, response.json
+
+    assert close(world, 1)["kickoff"]["start"] == "2026-11-30T16:00:00+00:00"
+
+
+def test_busy_time_moves_only_the_kickoff_it_overlaps(world):
+    first, second = close(world, 1), close(world, 2)
+    response = world.account_manager.post(
+        f"/api/v1/users/{world.ids['account_manager']}/busy",
+        {"blocks": [{"start": f"{MONDAY}T18:00:00Z", "end": f"{MONDAY}T18:15:00Z"}]})
+    assert response.status_code == 201, response.json
+
+    kept, moved = kickoff_of(world, first), kickoff_of(world, second)
+    assert kept["start"] == f"{MONDAY}T17:00:00+00:00"
+    assert kept["sequence"] == first["kickoff"]["sequence"]
+    assert moved["start"] == f"{MONDAY}T18:15:00+00:00"
+    assert moved["sequence"] == second["kickoff"]["sequence"] + 1
