@@ -1,4 +1,4 @@
-"""An index for finding the upcoming scheduled kickoffs by their end
+"""Indexes for the slot search: upcoming scheduled kickoffs, and a person's busy time, by end
 
 Revision ID: 0008
 Revises: 0006
@@ -18,8 +18,12 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('kickoffs', schema=None) as batch_op:
         batch_op.create_index('ix_kickoffs_status_end', ['status', 'end'], unique=False)
+    with op.batch_alter_table('busy_blocks', schema=None) as batch_op:
+        batch_op.create_index('ix_busy_blocks_user_id_end', ['user_id', 'end'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('busy_blocks', schema=None) as batch_op:
+        batch_op.drop_index('ix_busy_blocks_user_id_end')
     with op.batch_alter_table('kickoffs', schema=None) as batch_op:
         batch_op.drop_index('ix_kickoffs_status_end')
