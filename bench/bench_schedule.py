@@ -41,6 +41,7 @@ import contextlib
 import io
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -461,7 +462,15 @@ def run(name: str, database: Callable[[], Any], args: argparse.Namespace) -> Non
             db.engine.dispose()
 
 
+def stop(*_: Any) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(143)
+
+
 def main() -> None:
+    # A benchmark stopped with SIGTERM still drops its PostgreSQL database on the way out
+    # (and a second SIGTERM, as `timeout` sends to the process group, does not cut that short).
+    signal.signal(signal.SIGTERM, stop)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--deals", type=int, default=TARGET_DEALS)
     parser.add_argument("--moves", type=int, default=500,
