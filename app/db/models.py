@@ -62,6 +62,9 @@ class ApiToken(Base):
 
 class BusyBlock(Base):
     __tablename__ = "busy_blocks"
+    # A slot search reads a person's blocks that end after its window opens: found by range,
+    # so the blocks of years gone by are never read again.
+    __table_args__ = (Index("ix_busy_blocks_user_id_end", "user_id", "end"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -202,7 +205,9 @@ class VersionTerm(Base):
     term_id: Mapped[int] = mapped_column(ForeignKey("terms.id"), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(Integer)
 
-    term: Mapped[TermRow] = relationship()
+    # Loaded with the entry: whoever reads a version's entries reads their terms, and one
+    # query per term (the default) made every read of a version an N+1.
+    term: Mapped[TermRow] = relationship(lazy="joined", innerjoin=True)
 
 
 class Signature(Base):
@@ -311,6 +316,9 @@ class Kickoff(Base):
     the attendees are told about."""
 
     __tablename__ = "kickoffs"
+    # A slot search reads the scheduled kickoffs that end after its window opens: the upcoming
+    # ones, found by range instead of by reading every kickoff ever scheduled.
+    __table_args__ = (Index("ix_kickoffs_status_end", "status", "end"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), unique=True)

@@ -124,6 +124,7 @@ class _Close:
     contacts: list[Contact]
     terms: tuple[Term, ...]
     closed_at: datetime
+    people: dict[str, User]
 
 
 def _check_close(session: Session, actor: User, data: dict[str, Any]) -> _Close:
@@ -134,8 +135,7 @@ def _check_close(session: Session, actor: User, data: dict[str, Any]) -> _Close:
     account = session.get(Account, data["account_id"])
     if account is None:
         errors["account_id"] = [f"There is no account {data['account_id']}."]
-    for field in PEOPLE:
-        _person(session, field, data.get(field), errors)
+    people = {field: _person(session, field, data.get(field), errors) for field in PEOPLE}
     contacts = _contacts(session, account.id, data.get("contact_ids", []), errors) \
         if account else []
     closed_at = data.get("closed_at") or clock.now()
@@ -149,7 +149,8 @@ def _check_close(session: Session, actor: User, data: dict[str, Any]) -> _Close:
         terms = ()
     if errors or account is None:
         raise InvalidInput("The deal cannot be closed as given; nothing was saved.", errors)
-    return _Close(account, contacts, terms, closed_at)
+    return _Close(account, contacts, terms, closed_at,
+                  {field: user for field, user in people.items() if user is not None})
 
 
 def store_version(
@@ -199,6 +200,10 @@ def close_deal(session: Session, actor: User, data: dict[str, Any]) -> Deal:
             closed_at=checked.closed_at, first_shipment_date=data["first_shipment_date"],
             sales_owner_id=data["sales_owner_id"], account_manager_id=data["account_manager_id"],
             fulfillment_lead_id=data["fulfillment_lead_id"], contacts=checked.contacts,
+            # The people as checked, so scheduling the kickoff need not load them again.
+            sales_owner=checked.people["sales_owner_id"],
+            account_manager=checked.people["account_manager_id"],
+            fulfillment_lead=checked.people["fulfillment_lead_id"],
         )
         session.add(deal)
         session.flush()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
+import json
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -9,8 +12,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import and_, inspect, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit, clock
 from app.db.models import BusyBlock, Deal, Kickoff, Promise, TermsVersionRow, User
@@ -18,9 +22,14 @@ from app.db.session import unit_of_work
 from app.errors import InvalidInput, NotFound
 from app.policy import require
 from app.services import outbox
-from kickoff.availability import DEFAULT_WORKING_HOURS, Attendee, parse_working_hours
+from kickoff.availability import (
+    DEFAULT_WORKING_HOURS,
+    Attendee,
+    WorkingHours,
+    parse_working_hours,
+)
 from kickoff.calendar import BusinessCalendar, Window, kickoff_window
-from kickoff.intervals import Interval
+from kickoff.intervals import Interval, normalise
 from kickoff.invite import Invitee, KickoffEvent, agenda, build_cancel, build_request
 from kickoff.slots import earliest_slot, unavailable_attendees
 from terms.kinds import describe_term
@@ -57,7 +66,25 @@ def now() -> datetime:
     return clock.now()
 
 
+_PEOPLE = ("sales_owner", "account_manager", "fulfillment_lead")
+
+
+def _load_people(deal: Deal) -> None:
+    """The deal's people in one query, where each would otherwise be a lazy load of its own."""
+    state = inspect(deal)
+    missing = [name for name in _PEOPLE if name in state.unloaded]
+    if len(missing) < 2 or state.session is None:
+        return
+    ids = {name: getattr(deal, f"{name}_id") for name in missing}
+    found = {user.id: user for user in state.session.scalars(
+        select(User).where(User.id.in_(set(ids.values()))))}
+    for name, user_id in ids.items():
+        if user_id in found:
+            set_committed_value(deal, name, found[user_id])
+
+
 def required_people(deal: Deal) -> list[User]:
+    _load_people(deal)
     people: list[User] = []
     for user in (deal.sales_owner, deal.account_manager, deal.fulfillment_lead):
         if user not in people:
@@ -70,43 +97,71 @@ def window_for(deal: Deal, cfg: KickoffSettings, at: datetime | None = None) -> 
                           cfg.after_close, cfg.before_shipment)
 
 
-def _other_kickoffs(session: Session, deal: Deal, users: Sequence[User], window: Window)\
-        -> list[tuple[Kickoff, Deal]]:
-    ids = [u.id for u in users]
+def _other_kickoffs(session: Session, deal: Deal, user_ids: Sequence[int], window: Window)\
+        -> list[tuple[datetime, datetime, set[int]]]:
+    """The time of every other scheduled kickoff that meets the window, with its required
+    people, as plain columns: one query per search, whatever the number of attendees."""
     rows = session.execute(
-        select(Kickoff, Deal).join(Deal, Kickoff.deal_id == Deal.id).where(
-            Kickoff.status == "scheduled", Kickoff.deal_id != deal.id,
-            Kickoff.start < window.deadline, Kickoff.end > window.earliest,
-            or_(Deal.sales_owner_id.in_(ids), Deal.account_manager_id.in_(ids),
-                Deal.fulfillment_lead_id.in_(ids))))
-    return [(k, d) for k, d in rows]
+        select(Kickoff.start, Kickoff.end, Deal.sales_owner_id, Deal.account_manager_id,
+               Deal.fulfillment_lead_id).join(Deal, Kickoff.deal_id == Deal.id).where(
+            Kickoff.status == "scheduled", Kickoff.end > window.earliest,
+            Kickoff.start < window.deadline, Kickoff.deal_id != deal.id,
+            or_(Deal.sales_owner_id.in_(user_ids), Deal.account_manager_id.in_(user_ids),
+                Deal.fulfillment_lead_id.in_(user_ids))))
+    return [(start, end, {sales, manager, lead}) for start, end, sales, manager, lead in rows]
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled_hours(canonical: str) -> WorkingHours:
+    # Keyed by the hours' content, so a person whose hours change gets a fresh entry and one
+    # whose hours stay the same is not parsed again at every search.
+    return parse_working_hours(json.loads(canonical))
+
+
+def working_hours_of(user: User) -> WorkingHours:
+    if not user.working_hours:
+        return DEFAULT_WORKING_HOURS
+    return _compiled_hours(json.dumps(user.working_hours, sort_keys=True))
 
 
 def attendees_for(session: Session, deal: Deal, window: Window) -> list[Attendee]:
     """Everyone required, with their hours, holidays, busy time and other kickoffs."""
     users = required_people(deal)
     busy: dict[int, list[Interval]] = {u.id: [] for u in users}
-    for block in session.scalars(select(BusyBlock).where(
-            BusyBlock.user_id.in_(busy), BusyBlock.start < window.deadline,
-            BusyBlock.end > window.earliest)):
-        busy[block.user_id].append(Interval(block.start, block.end))
-    for other, other_deal in _other_kickoffs(session, deal, users, window):
-        assert other.start and other.end
-        for user_id in {other_deal.sales_owner_id, other_deal.account_manager_id,
-                        other_deal.fulfillment_lead_id} & set(busy):
-            busy[user_id].append(Interval(other.start, other.end))
+    # Plain columns, not entities: a search reads hundreds of blocks and keeps none of them.
+    for user_id, start, end in session.execute(
+            select(BusyBlock.user_id, BusyBlock.start, BusyBlock.end).where(
+                BusyBlock.user_id.in_(busy), BusyBlock.start < window.deadline,
+                BusyBlock.end > window.earliest)):
+        busy[user_id].append(Interval(start, end))
+    for start, end, people in _other_kickoffs(session, deal, list(busy), window):
+        for user_id in people & busy.keys():
+            busy[user_id].append(Interval(start, end))
     return [
         Attendee(key=f"user:{u.id}", timezone=u.timezone, country=u.country,
-                 working_hours=parse_working_hours(u.working_hours) if u.working_hours
-                 else DEFAULT_WORKING_HOURS, busy=tuple(busy[u.id]))
+                 working_hours=working_hours_of(u), busy=tuple(busy[u.id]))
         for u in users
     ]
 
 
+#: How far into its window a slot search looks first. Most kickoffs find their slot in the first
+#: few days; looking there first reads those days' calendars only, and the whole window is read
+#: only when they hold no slot.
+FIRST_LOOK = timedelta(days=4)
+
+
 def find_slot(session: Session, deal: Deal, window: Window, cfg: KickoffSettings,
               not_before: datetime | None = None) -> Interval | None:
+    """The earliest slot in the window. Looking at the first days alone first gives the same
+    answer: a slot found there fits what those days hold, and any earlier slot would lie there
+    too."""
     if not_before is not None and not_before > window.earliest:
         window = Window(earliest=not_before, deadline=window.deadline)
+    first = Window(earliest=window.earliest, deadline=window.earliest + FIRST_LOOK)
+    if first.deadline < window.deadline:
+        slot = earliest_slot(attendees_for(session, deal, first), first, cfg.minutes)
+        if slot is not None:
+            return slot
     return earliest_slot(attendees_for(session, deal, window), window, cfg.minutes)
 
 
@@ -124,6 +179,8 @@ def schedule_new_kickoff(session: Session, deal: Deal, actor: User) -> Kickoff:
     kickoff = Kickoff(deal_id=deal.id, uid=f"kickoff-{deal.id}-{secrets.token_hex(6)}@handoff",
                       sequence=0, earliest=window.earliest, deadline=window.deadline)
     _place(kickoff, window, find_slot(session, deal, window, cfg))
+    if kickoff.status == "scheduled":
+        _mark_invited(deal, kickoff)  # before the insert, which then needs no update
     session.add(kickoff)
     session.flush()
     _record(session, actor, kickoff, "kickoff.scheduled" if kickoff.start else "kickoff.at_risk")
@@ -202,21 +259,55 @@ def reschedule_after_deal_change(session: Session, deal: Deal, actor: User,
           window=window)
 
 
-def reschedule_if_broken_for(session: Session, user: User) -> None:
-    """New busy time or working hours: move this person's kickoffs that no longer fit."""
+def reschedule_if_broken_for(session: Session, user: User,
+                             added_busy: Sequence[Interval] | None = None) -> None:
+    """New busy time or working hours: move this person's upcoming kickoffs that no longer fit,
+    and schedule those at risk that now find a slot. One still without a slot is left as it is:
+    its people were told already, and telling them again would say nothing new.
+
+    With ``added_busy`` (the only change is that busy time), only the kickoffs it overlaps are
+    looked at: more busy time breaks no other kickoff and opens no slot for one at risk."""
     cfg = settings()
-    deals = session.scalars(select(Deal).join(Kickoff, Kickoff.deal_id == Deal.id).where(
-        Kickoff.status.in_(OPEN), or_(Deal.sales_owner_id == user.id,
-                                      Deal.account_manager_id == user.id,
-                                      Deal.fulfillment_lead_id == user.id)))
-    for deal in list(deals):
-        kickoff = get_kickoff(session, deal)
-        window = window_for(deal, cfg)
-        if kickoff.status == "scheduled" and kickoff.start and kickoff.start < now():
+    at = now()
+    # Only kickoffs that can still move: scheduled ones yet to begin, and unscheduled ones
+    # whose deadline is ahead; each deal with its kickoff in the one query.
+    upcoming = and_(Kickoff.status == "scheduled", Kickoff.start >= at)
+    if added_busy is not None:
+        if not added_busy:
+            return
+        merged = normalise(added_busy)
+        movable = and_(upcoming, Kickoff.start < max(b.end for b in added_busy),
+                       Kickoff.end > min(b.start for b in added_busy))
+    else:
+        movable = or_(upcoming, and_(Kickoff.status == "unscheduled", Kickoff.deadline > at))
+    rows = session.execute(select(Deal, Kickoff).join(Kickoff, Kickoff.deal_id == Deal.id).where(
+        movable, or_(Deal.sales_owner_id == user.id, Deal.account_manager_id == user.id,
+                     Deal.fulfillment_lead_id == user.id)).order_by(Deal.id)).all()
+    reason = f"availability of {user.name} changed"
+    for deal, kickoff in rows:
+        window = window_for(deal, cfg, at)
+        if kickoff.status == "scheduled":
+            assert kickoff.start and kickoff.end
+            if added_busy is not None and not _overlaps_any(
+                    Interval(kickoff.start, kickoff.end), merged):
+                continue
+            if not _slot_still_fits(session, deal, kickoff, window, cfg):
+                _move(session, deal, kickoff, None, cfg, reason=reason, window=window)
             continue
-        if not _slot_still_fits(session, deal, kickoff, window, cfg):
-            _move(session, deal, kickoff, None, cfg,
-                  reason=f"availability of {user.name} changed", window=window)
+        slot = find_slot(session, deal, window, cfg)
+        if slot is not None:
+            _move(session, deal, kickoff, None, cfg, reason=reason, slot=slot, window=window)
+
+
+def _overlaps_any(slot: Interval, merged: Sequence[Interval]) -> bool:
+    """Whether the slot meets any of ``merged`` (sorted, disjoint): only the last one starting
+    before the slot ends can."""
+    before_end = bisect.bisect_left(merged, slot.end, key=_start_of)
+    return before_end > 0 and merged[before_end - 1].end > slot.start
+
+
+def _start_of(interval: Interval) -> datetime:
+    return interval.start
 
 
 def refresh_invitation(session: Session, deal: Deal, actor: User) -> None:
@@ -362,35 +453,46 @@ def _announce(session: Session, deal: Deal, kickoff: Kickoff, cfg: KickoffSettin
     """Queue the invitation (or the at-risk notice) and plan reminders and the escalation."""
     from app.services.record import version_row_in_force
 
+    plans: list[outbox.Plan] = []
     if kickoff.status == "scheduled":
         event = kickoff_event(session, deal, kickoff, cfg)
         ics = build_request(event).decode("utf-8")
-        for invitee in event.attendees:
-            outbox.enqueue(
-                session, key=f"invite:{kickoff.uid}:{kickoff.sequence}:{invitee.email}",
-                kind="invitation", deal_id=deal.id, recipient=invitee.email,
-                subject=("Updated: " if kickoff.sequence else "") + event.summary,
-                body=_invitation_text(deal, kickoff, event), ics=ics, method="REQUEST",
-                brief_version=version_row_in_force(deal, kickoff.start.date()).number)
-        kickoff.invited_user_ids = [u.id for u in required_people(deal)]
-        kickoff.invited_contact_ids = [c.id for c in deal.contacts]
-        outbox.plan(session, key=f"reminder:{kickoff.uid}:{kickoff.sequence}",
-                    kind="kickoff_reminder", deal_id=deal.id,
-                    due_at=kickoff.start - timedelta(hours=cfg.reminder_hours),
-                    payload={"sequence": kickoff.sequence})
+        body = _invitation_text(deal, kickoff, event)
+        brief_version = version_row_in_force(deal, kickoff.start.date()).number
+        outbox.enqueue_all(session, [outbox.Message(
+            key=f"invite:{kickoff.uid}:{kickoff.sequence}:{invitee.email}", kind="invitation",
+            deal_id=deal.id, recipient=invitee.email,
+            subject=("Updated: " if kickoff.sequence else "") + event.summary, body=body,
+            ics=ics, method="REQUEST", brief_version=brief_version)
+            for invitee in event.attendees])
+        _mark_invited(deal, kickoff)
+        plans.append(outbox.Plan(key=f"reminder:{kickoff.uid}:{kickoff.sequence}",
+                                 kind="kickoff_reminder", deal_id=deal.id,
+                                 due_at=kickoff.start - timedelta(hours=cfg.reminder_hours),
+                                 payload={"sequence": kickoff.sequence}))
     else:
-        for manager in managers(session):
-            outbox.enqueue(
-                session, key=f"at-risk:{kickoff.uid}:{kickoff.sequence}:{manager.email}",
-                kind="notice", deal_id=deal.id, recipient=manager.email,
-                subject=f"Kickoff at risk: {deal.account.name} — {deal.title}",
-                body=(f"No common free slot was found for the kickoff of deal {deal.id} "
-                      f"({deal.title}) before {kickoff.deadline.isoformat()}, which is "
-                      f"{cfg.before_shipment} business days before the first shipment on "
-                      f"{deal.first_shipment_date.isoformat()}. Move the first shipment, "
-                      "free someone's time, or set the kickoff by hand."))
-    outbox.plan(session, key=f"escalation:{kickoff.uid}", kind="kickoff_escalation",
-                deal_id=deal.id, due_at=kickoff.deadline, payload={}, replace=True)
+        body = (f"No common free slot was found for the kickoff of deal {deal.id} "
+                f"({deal.title}) before {kickoff.deadline.isoformat()}, which is "
+                f"{cfg.before_shipment} business days before the first shipment on "
+                f"{deal.first_shipment_date.isoformat()}. Move the first shipment, "
+                "free someone's time, or set the kickoff by hand.")
+        outbox.enqueue_all(session, [outbox.Message(
+            key=f"at-risk:{kickoff.uid}:{kickoff.sequence}:{manager.email}", kind="notice",
+            deal_id=deal.id, recipient=manager.email,
+            subject=f"Kickoff at risk: {deal.account.name} — {deal.title}", body=body)
+            for manager in managers(session)])
+    plans.append(outbox.Plan(key=f"escalation:{kickoff.uid}", kind="kickoff_escalation",
+                             deal_id=deal.id, due_at=kickoff.deadline, payload={}, replace=True))
+    outbox.plan_all(session, plans)
+
+
+def _mark_invited(deal: Deal, kickoff: Kickoff) -> None:
+    """Remember who holds the invitation, so that people who drop out can be sent a CANCEL."""
+    users, contacts = [u.id for u in required_people(deal)], [c.id for c in deal.contacts]
+    if kickoff.invited_user_ids != users:
+        kickoff.invited_user_ids = users
+    if kickoff.invited_contact_ids != contacts:
+        kickoff.invited_contact_ids = contacts
 
 
 def _send_cancel(session: Session, deal: Deal, kickoff: Kickoff, cfg: KickoffSettings,
@@ -399,12 +501,11 @@ def _send_cancel(session: Session, deal: Deal, kickoff: Kickoff, cfg: KickoffSet
         return
     event = kickoff_event(session, deal, kickoff, cfg)
     ics = build_cancel(KickoffEvent(**{**event.__dict__, "attendees": tuple(invitees)}))
-    for invitee in invitees:
-        outbox.enqueue(
-            session, key=f"cancel:{kickoff.uid}:{kickoff.sequence}:{invitee.email}",
-            kind="cancellation", deal_id=deal.id, recipient=invitee.email,
-            subject=f"Cancelled: {event.summary}", body="This kickoff invitation is cancelled.",
-            ics=ics.decode("utf-8"), method="CANCEL")
+    outbox.enqueue_all(session, [outbox.Message(
+        key=f"cancel:{kickoff.uid}:{kickoff.sequence}:{invitee.email}", kind="cancellation",
+        deal_id=deal.id, recipient=invitee.email, subject=f"Cancelled: {event.summary}",
+        body="This kickoff invitation is cancelled.", ics=ics.decode("utf-8"), method="CANCEL")
+        for invitee in invitees])
 
 
 def _invitation_text(deal: Deal, kickoff: Kickoff, event: KickoffEvent) -> str:

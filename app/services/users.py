@@ -205,7 +205,7 @@ def add_busy_blocks(
         audit.record(session, actor_id=actor.id, action="busy.added", entity="user",
                      entity_id=user.id, data={"count": len(rows), "source": source,
                                                "first": rows[0].start, "last": rows[-1].end})
-        _after_availability_change(session, user)
+        _after_availability_change(session, user, added_busy=[iv for iv, _ in blocks])
     return rows
 
 
@@ -221,7 +221,8 @@ def add_busy_from_ics(session: Session, actor: User, user_id: int, data: bytes)\
     return add_busy_blocks(session, actor, user_id, blocks, "ics")
 
 
-def _after_availability_change(session: Session, user: User) -> None:
+def _after_availability_change(session: Session, user: User,
+                               added_busy: Sequence[Interval] | None = None) -> None:
     from app.services.kickoffs import reschedule_if_broken_for
 
-    reschedule_if_broken_for(session, user)
+    reschedule_if_broken_for(session, user, added_busy)
