@@ -61,6 +61,10 @@ class HealthOut(Schema):
     database = fields.String()
 
 
+class PingOut(Schema):
+    status = fields.String()
+
+
 # --- users ----------------------------------------------------------------------------------
 
 
