@@ -188,6 +188,46 @@ def run_wrk(name: str, url: str, seconds: float, clients: int, wrk_args: list[st
     return Run(name, json.loads(line), cpu)
 
 
+def start_py_spy(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes]:
+    """Sample the app's workers while they hold the GIL (running Python, not waiting for
+    PostgreSQL or the network) during a run; collapsed stacks."""
+    return subprocess.Popen(
+        [str(ROOT / ".venv/bin/py-spy"), "record", "--pid", str(pid), "--subprocesses",
+         "--nonblocking", "--gil", "--rate", "250", "--duration", str(max(1, round(seconds))),
+         "--format", "raw", "--output", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def print_profile(path: Path, top: int = 22) -> None:
+    """Where the workers' time went: by frame including what it calls, and by own time."""
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = [frame.split(" (")[0] + " " + _where(frame) for frame in stack.split(";")]
+        samples = int(count)
+        total += samples
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + samples
+        own[frames[-1]] = own.get(frames[-1], 0) + samples
+    print(f"  profile of the workers during the check run: {total} samples (py-spy)")
+    ours = {k: v for k, v in inclusive.items() if "(app/" in k or "(terms/" in k}
+    print("   % incl. (Handoff's own frames)")
+    for frame, samples in sorted(ours.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"  {100 * samples / total:5.1f}  {frame}")
+    print("   % own time")
+    for frame, samples in sorted(own.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"  {100 * samples / total:5.1f}  {frame}")
+
+
+def _where(frame: str) -> str:
+    place = frame.rpartition(" (")[2].rstrip(")")
+    for marker in ("site-packages/", "/wt-orders-perf/", str(ROOT) + "/"):
+        place = place.split(marker)[-1] if marker in place else place
+    return f"({place.rsplit(':', 1)[0]})"
+
+
 def stored_checks(db_url: str) -> dict[str, int]:
     engine = create_engine(db_url)
     with engine.connect() as conn:
@@ -201,7 +241,8 @@ def stored_checks(db_url: str) -> dict[str, int]:
 
 
 def measure(world: orders_world.World, server: Server, seconds: float, clients: int,
-            bodies: Path, instance: Path, warmup: float) -> tuple[Run, Run]:
+            bodies: Path, instance: Path, warmup: float, profile: bool = False)\
+        -> tuple[Run, Run]:
     port = free_port()
     process = start_server(world.url, server, port, instance)
     base = f"http://127.0.0.1:{port}/api/v1"
@@ -212,8 +253,11 @@ def measure(world: orders_world.World, server: Server, seconds: float, clients: 
                 world.url)
         bare = run_wrk("bare JSON  GET /api/v1/ping", base + "/ping", seconds, clients,
                        ["get"], process, world.url)
+        spy = start_py_spy(process.pid, seconds, instance / "profile.txt") if profile else None
         checks = run_wrk("order check POST /api/v1/orders/check", base + "/orders/check",
                          seconds, clients, check_args, process, world.url)
+        if spy is not None:
+            spy.wait(timeout=60)
     finally:
         stop_server(process)
     return bare, checks
@@ -258,6 +302,8 @@ def main() -> int:
     parser.add_argument("--sweep", action="store_true", help="compare worker models instead")
     parser.add_argument("--sweep-seconds", type=float, default=8.0)
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
+    parser.add_argument("--profile", action="store_true",
+                        help="sample the workers with py-spy during the check run")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (make bench installs it: apt-get install wrk)")
@@ -279,7 +325,7 @@ def main() -> int:
               f"-c{args.clients}; {args.duration:.0f} s each; {args.deals} deals of 12 terms, "
               "5-line orders")
         bare, checks = measure(world, server, args.duration, args.clients, bodies, instance,
-                               warmup=3)
+                               warmup=3, profile=args.profile)
         print_runs([bare, checks])
         answered = {k: checks.result[k] for k in ("clear", "flagged", "blocked", "other")}
         print(f"  statuses answered (measured run): {answered}")
@@ -289,6 +335,8 @@ def main() -> int:
         print(f"target >= {TARGET_RPS} checks/s with p99 <= {TARGET_P99_MS:.0f} ms: "
               f"{'met' if met else 'MISSED'} ({checks.rps:.0f}/s, p99 "
               f"{checks.ms('p99_us'):.1f} ms)")
+        if args.profile:
+            print_profile(instance / "profile.txt")
     return 0
 
 

@@ -26,6 +26,7 @@ Decisions where the specification is silent, taken as fulfillment would expect:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -196,6 +197,27 @@ class CompiledTerms:
         self.usages = usages
 
 
+_KindRole = tuple[
+    str,
+    Callable[[tuple[Term, ...]], OrderCheck | None] | None,
+    Callable[[tuple[Term, ...]], UsageCount | None] | None,
+]
+
+
+@functools.cache
+def _kind_roles() -> tuple[_KindRole, ...]:
+    """Each kind with its checker and counter compilers, looked up once: an ``isinstance`` of
+    a runtime-checkable protocol costs more than the rest of a compilation."""
+    return tuple(
+        (
+            kind.name,
+            kind.compile_check if isinstance(kind, ChecksOrders) else None,
+            kind.compile_usage if isinstance(kind, CountsUsage) else None,
+        )
+        for kind in all_kinds()
+    )
+
+
 def compile_terms(version_terms: Sequence[Term], on: date) -> CompiledTerms:
     """Index the terms of the version in force on ``on`` (the order date) for checks.
 
@@ -210,14 +232,14 @@ def compile_terms(version_terms: Sequence[Term], on: date) -> CompiledTerms:
         by_kind.setdefault(term.kind, []).append(term)
     rules: list[OrderCheck] = []
     usages: list[UsageCount] = []
-    for kind in all_kinds():
-        of_kind = tuple(by_kind.get(kind.name, ()))
-        if isinstance(kind, ChecksOrders):
-            rule = kind.compile_check(of_kind)
+    for name, compile_check, compile_usage in _kind_roles():
+        of_kind = tuple(by_kind.get(name, ()))
+        if compile_check is not None:
+            rule = compile_check(of_kind)
             if rule is not None:
                 rules.append(rule)
-        if isinstance(kind, CountsUsage):
-            usage = kind.compile_usage(of_kind)
+        if compile_usage is not None:
+            usage = compile_usage(of_kind)
             if usage is not None:
                 usages.append(usage)
     currency = agreed_currency(in_force)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import audit
@@ -16,7 +17,8 @@ from app.db.session import unit_of_work
 from app.intake.batch import BatchItem, detect_format, read_csv, read_jsonl
 from app.intake.errors import IntakeError
 from app.policy import require
-from app.services.orders import check_one
+from app.services.checking import Checked, Incoming, check_chunk
+from app.services.orders import incoming, result_json
 from terms.order import OrderInvalid
 
 CHUNK = 500
@@ -50,16 +52,15 @@ def items_from(stream: IO[bytes], filename: str | None, content_type: str | None
     return READERS[kind](stream)
 
 
-def _one(session: Session, actor: User, item: BatchItem) -> dict[str, Any]:
+def _read(item: BatchItem) -> Incoming | dict[str, Any]:
+    """The order of an item, or the result of an item that cannot be checked."""
     if item.order is None:
         return {"index": item.index, "status": "invalid", "errors": item.errors}
     try:
-        with session.begin_nested():
-            result = check_one(session, actor, item.order, "batch")
+        return incoming(item.order, "batch")
     except OrderInvalid as exc:
         return {"index": item.index, "status": "invalid", "errors": exc.errors,
                 "po_number": item.order.get("po_number")}
-    return {"index": item.index, **result.as_json()}
 
 
 def _chunks(items: Iterable[BatchItem]) -> Iterator[list[BatchItem]]:
@@ -75,15 +76,31 @@ def _chunks(items: Iterable[BatchItem]) -> Iterator[list[BatchItem]]:
 
 def check_batch(session: Session, actor: User, items: Iterable[BatchItem])\
         -> Iterator[dict[str, Any]]:
-    """Check each order and yield its result as it is stored."""
+    """Check each order and yield its result as it is stored: a chunk at a time, each chunk
+    one transaction with one audit event. An order that cannot be read is reported, never
+    stored, and the rest are still checked."""
     require(actor, "orders.check")
     for chunk in _chunks(items):
-        with unit_of_work(session):
-            results = [_one(session, actor, item) for item in chunk]
-            checked = [r for r in results if "order_id" in r]
-            if checked:
+        read = [_read(item) for item in chunk]
+        orders = [each for each in read if isinstance(each, Incoming)]
+        checked = iter(_check_chunk(session, actor, orders) if orders else [])
+        for item, each in zip(chunk, read, strict=True):
+            yield each if isinstance(each, dict) else {"index": item.index,
+                                                       **result_json(next(checked))}
+
+
+def _check_chunk(session: Session, actor: User, orders: list[Incoming]) -> list[Checked]:
+    for attempt in (1, 2):
+        try:
+            with unit_of_work(session):
+                checked = check_chunk(session, actor, orders)
                 audit.record(session, actor_id=actor.id, action="orders.batch_checked",
-                             entity="order", entity_id=checked[0]["order_id"], data={
-                                 "orders": [[r["order_id"], r["check_id"], r["status"]]
-                                            for r in checked]})
-        yield from results
+                             entity="order", entity_id=checked[0].order_id, data={
+                                 "orders": [[c.order_id, c.check_id, c.status]
+                                            for c in checked]})
+            return checked
+        except IntegrityError:
+            # A concurrent check made one of these orders meanwhile: now it is a re-check.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
