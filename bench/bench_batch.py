@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -71,7 +72,9 @@ def run_command(url: str, path: str, email: str, profile: bool) -> None:
 
     app = orders_world.bench_app(url, Path(path).parent / "instance-run")
     runner = app.test_cli_runner()
-    profiler = cProfile.Profile() if profile else None
+    profiler = cProfile.Profile(time.process_time) if profile else None
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     if profiler:
         profiler.enable()
@@ -87,9 +90,31 @@ def run_command(url: str, path: str, email: str, profile: bool) -> None:
         stats = pstats.Stats(profiler, stream=sys.stderr)
         stats.sort_stats("cumulative").print_stats(30)
         stats.sort_stats("tottime").print_stats(25)
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": seconds, "peak_kb": peak_kb,
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"seconds": seconds, "peak_kb": usage.ru_maxrss,
+                      "cpu": usage.ru_utime + usage.ru_stime - cpu_before,
+                      "postgres_cpu": postgres_cpu(url),
                       "output": result.output.splitlines()}))
+
+
+def postgres_cpu(url: str) -> float | None:
+    """CPU seconds of the PostgreSQL server processes serving ``url`` so far (they were
+    started for the command), read from /proc; None on SQLite or another host."""
+    if not url.startswith("postgresql"):
+        return None
+    engine = create_engine(orders_world._psycopg(orders_world.ADMIN_URL))
+    with engine.connect() as conn:
+        pids = list(conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = :db"),
+                                 {"db": url.rsplit("/", 1)[1]}))
+    engine.dispose()
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 # --- the benchmark --------------------------------------------------------------------------
@@ -156,6 +181,11 @@ def main() -> int:
         peak_mb = figures["peak_kb"] / 1024
         print(f"  flask orders check:   {figures['seconds']:8.2f} s   {rate:8.0f} orders/s")
         print(f"  peak memory (RSS):    {peak_mb:8.0f} MB of the process that ran the command")
+        cpu, pg_cpu = figures["cpu"], figures["postgres_cpu"]
+        print(f"  CPU time:             {cpu:8.2f} s of the command's process"
+              f" ({cpu / args.orders * 1e6:.0f} µs an order)"
+              + (f", {pg_cpu:.2f} s of PostgreSQL's ({pg_cpu / args.orders * 1e6:.0f} µs an "
+                 "order)" if pg_cpu is not None else ""))
         for line in figures["output"]:
             print(f"  | {line}")
         print(f"  stored: {stored(url)}")

@@ -151,6 +151,7 @@ def seed(app: Any, deals: int, url: str) -> World:
             _deals(session, range(start, min(deals, start + 2000)), people, world)
             session.commit()
         db.engine.dispose()
+    analyze(url)
     return world
 
 
@@ -206,6 +207,16 @@ def _deals(session: Session, numbers: range, people: tuple[int, int, int], world
         for deal_id in deal_ids])
     world.deal_ids += deal_ids
     world.account_refs += refs
+
+
+def analyze(url: str) -> None:
+    """Table statistics, as a database in use has them (autovacuum keeps them)."""
+    if not url.startswith("postgresql"):
+        return
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
 
 
 # --- orders ---------------------------------------------------------------------------------

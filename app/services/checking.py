@@ -32,8 +32,28 @@ from functools import lru_cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, case, delete, func, insert, null, select, tuple_, update
+from psycopg.types.json import Jsonb
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    null,
+    select,
+    text,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import Table
 
 from app import clock
 from app.db.models import (
@@ -99,15 +119,16 @@ class DealRow:
     revision: int
     kickoff_status: str | None
     kickoff_deadline: datetime | None
-    newest_term_id: int | None
+    term_ids: int | None
     newest_digest: str | None
 
     @property
     def terms_mark(self) -> tuple[int, int | None, str | None]:
         """What says the cached terms of the deal are still its terms: its revision rises with
-        every new version, and a database rebuilt under the running app may repeat ids and
-        revisions but not its newest term id and version digest as well."""
-        return self.revision, self.newest_term_id, self.newest_digest
+        every new version; a database rebuilt under the running app may repeat deal ids and
+        revisions, but not also the ids of the deal's term rows (their sum) and the digest of
+        its newest version."""
+        return self.revision, self.term_ids, self.newest_digest
 
     def kickoff_deadline_passed(self, now: datetime) -> bool:
         """As ``kickoffs.deadline_missed``: the deadline went by and the kickoff is not held."""
@@ -184,79 +205,120 @@ def terms_cache() -> TermsCache:
     return cache  # type: ignore[no-any-return]
 
 
-_NEWEST_TERM = (select(func.max(TermRow.id)).where(TermRow.deal_id == Deal.id)
-                .correlate(Deal).scalar_subquery())
+# The sum, not the max: PostgreSQL answers a max() of the key by walking the key's index
+# backwards, which without fresh statistics means reading every term of every deal.
+_TERM_IDS = (select(func.sum(TermRow.id)).where(TermRow.deal_id == Deal.id)
+             .correlate(Deal).scalar_subquery())
 _NEWEST_DIGEST = (select(TermsVersionRow.digest).where(TermsVersionRow.deal_id == Deal.id)
                   .order_by(TermsVersionRow.number.desc()).limit(1)
                   .correlate(Deal).scalar_subquery())
 _DEAL_COLUMNS = (Deal.id, Deal.account_id, Deal.external_ref, Deal.closed_at, Deal.currency,
                  Deal.first_shipment_date, Deal.revision, Kickoff.status, Kickoff.deadline,
-                 _NEWEST_TERM, _NEWEST_DIGEST)
+                 _TERM_IDS, _NEWEST_DIGEST)
 
 
 def _deal_rows(rows: Iterable[Any]) -> list[DealRow]:
     return [DealRow(*row) for row in rows]
 
 
-# The statements of a check are built once: a statement object is then only looked up in
-# SQLAlchemy's compiled cache, and they run on the session's Core connection, which costs
-# about half of what an ORM session.execute does.
-_DEALS_BY_ID = (select(*_DEAL_COLUMNS).outerjoin(Kickoff, Kickoff.deal_id == Deal.id)
-                .where(Deal.id.in_(bindparam("ids", expanding=True))))
-_DEALS_BY_ACCOUNT = (select(Account.external_ref, Account.name, *_DEAL_COLUMNS)
-                     .outerjoin(Deal, Deal.account_id == Account.id)
-                     .outerjoin(Kickoff, Kickoff.deal_id == Deal.id)
-                     .where(Account.external_ref.in_(bindparam("refs", expanding=True)))
-                     .order_by(Account.id, Deal.id))
-_VERSIONS = (select(TermsVersionRow.id, TermsVersionRow.deal_id, TermsVersionRow.number,
-                    TermsVersionRow.effective_from, TermsVersionRow.digest, User.name)
-             .join(User, User.id == TermsVersionRow.author_id)
-             .where(TermsVersionRow.deal_id.in_(bindparam("ids", expanding=True)))
-             .order_by(TermsVersionRow.deal_id, TermsVersionRow.number))
-_VERSION_TERMS = (select(VersionTerm.version_id, TermRow.id, TermRow.kind, TermRow.params,
-                         TermRow.note, TermRow.valid_from, TermRow.valid_to,
-                         TermRow.replaces_id, TermRow.introduced_in, TermRow.created_at)
-                  .join(TermRow, TermRow.id == VersionTerm.term_id)
-                  .where(VersionTerm.version_id.in_(bindparam("ids", expanding=True)))
-                  .order_by(VersionTerm.version_id, VersionTerm.position))
-_SEVERITIES = select(SeveritySetting.code, SeveritySetting.severity)
-_CATALOG = (select(Product.sku, Product.list_price, Product.currency, Product.category)
-            .where(Product.sku.in_(bindparam("skus", expanding=True))))
-_SIGNATURES = (select(Signature.version_id, Signature.decisions)
-               .where(Signature.version_id.in_(bindparam("ids", expanding=True)))
-               .order_by(Signature.id))
-_LOCK_CAPS = (select(TermRow.id).where(TermRow.id.in_(bindparam("ids", expanding=True)))
-              .order_by(TermRow.id).with_for_update())
-_CAP_ROWS = (select(CapUse.term_id, CapUse.order_id, CapUse.quantity, CapUse.amount)
-             .where(CapUse.term_id.in_(bindparam("caps", expanding=True))))
-_CAP_SUMS = (select(CapUse.term_id, null(), func.sum(CapUse.quantity),
-                    func.coalesce(func.sum(CapUse.amount), 0))
-             .where(CapUse.term_id.in_(bindparam("caps", expanding=True)))
-             .group_by(CapUse.term_id))
-_OWN = case((CapUse.order_id.in_(bindparam("orders", expanding=True)), CapUse.order_id),
-            else_=null()).label("own")
-_CAP_SUMS_AND_OWN = (select(CapUse.term_id, _OWN, func.sum(CapUse.quantity),
-                            func.coalesce(func.sum(CapUse.amount), 0))
-                     .where(CapUse.term_id.in_(bindparam("caps", expanding=True)))
-                     .group_by(CapUse.term_id, _OWN))
-_EXISTING = (select(OrderRecord.id, OrderRecord.deal_id, OrderRecord.po_number)
-             .where(tuple_(OrderRecord.deal_id, OrderRecord.po_number)
-                    .in_(bindparam("pairs", expanding=True))))
-_ORDERS, _CHECKS = OrderRecord.__table__, OrderCheck.__table__
-_DEVIATIONS, _CAP_USAGE = DeviationRecord.__table__, CapUse.__table__
-_INSERT_ORDERS = insert(_ORDERS).returning(_ORDERS.c.id, sort_by_parameter_order=True)
-_UPDATE_ORDERS = update(_ORDERS).where(_ORDERS.c.id == bindparam("order_id"))
-_INSERT_CHECKS = insert(_CHECKS).returning(_CHECKS.c.id, sort_by_parameter_order=True)
-_INSERT_DEVIATIONS = insert(_DEVIATIONS)
-_INSERT_CAP_USAGE = insert(_CAP_USAGE)
-_FORGET_CAP_USAGE = delete(_CAP_USAGE).where(
-    _CAP_USAGE.c.order_id.in_(bindparam("orders", expanding=True)))
+# The statements of a check are built once per dialect: a statement object is then only looked
+# up in SQLAlchemy's compiled cache, and they run on the session's Core connection, which costs
+# about half of what an ORM session.execute does. On PostgreSQL a list of values is one array
+# parameter (``= ANY(:ids)``), so the SQL text is the same for 1 or 500 values: psycopg
+# converts it once and PostgreSQL plans it once. SQLite spells the list out (``IN (?, ?)``).
+
+
+_ORDERS: Table = OrderRecord.__table__  # type: ignore[assignment]
+_CHECKS: Table = OrderCheck.__table__  # type: ignore[assignment]
+_DEVIATIONS: Table = DeviationRecord.__table__  # type: ignore[assignment]
+_CAP_USAGE: Table = CapUse.__table__  # type: ignore[assignment]
+
+
+def _one_of(column: Any, name: str, dialect: str) -> Any:
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+class _Sql:
+    """The statements of checks, for one dialect."""
+
+    def __init__(self, dialect: str) -> None:
+        def of(column: Any, name: str) -> Any:
+            return _one_of(column, name, dialect)
+
+        self.deals_by_id = (select(*_DEAL_COLUMNS)
+                            .outerjoin(Kickoff, Kickoff.deal_id == Deal.id)
+                            .where(of(Deal.id, "ids")))
+        self.deals_by_account = (select(Account.external_ref, Account.name, *_DEAL_COLUMNS)
+                                 .outerjoin(Deal, Deal.account_id == Account.id)
+                                 .outerjoin(Kickoff, Kickoff.deal_id == Deal.id)
+                                 .where(of(Account.external_ref, "refs"))
+                                 .order_by(Account.id, Deal.id))
+        self.versions = (select(TermsVersionRow.id, TermsVersionRow.deal_id,
+                                TermsVersionRow.number, TermsVersionRow.effective_from,
+                                TermsVersionRow.digest, User.name)
+                         .join(User, User.id == TermsVersionRow.author_id)
+                         .where(of(TermsVersionRow.deal_id, "ids"))
+                         .order_by(TermsVersionRow.deal_id, TermsVersionRow.number))
+        self.version_terms = (select(VersionTerm.version_id, TermRow.id, TermRow.kind,
+                                     TermRow.params, TermRow.note, TermRow.valid_from,
+                                     TermRow.valid_to, TermRow.replaces_id,
+                                     TermRow.introduced_in, TermRow.created_at)
+                              .join(TermRow, TermRow.id == VersionTerm.term_id)
+                              .where(of(VersionTerm.version_id, "ids"))
+                              .order_by(VersionTerm.version_id, VersionTerm.position))
+        self.severities = select(SeveritySetting.code, SeveritySetting.severity)
+        self.catalog = (select(Product.sku, Product.list_price, Product.currency,
+                               Product.category).where(of(Product.sku, "skus")))
+        self.signatures = (select(Signature.version_id, Signature.decisions)
+                           .where(of(Signature.version_id, "ids")).order_by(Signature.id))
+        self.lock_caps = (select(TermRow.id).where(of(TermRow.id, "ids")).order_by(TermRow.id)
+                          .with_for_update())
+        self.cap_rows = (select(CapUse.term_id, CapUse.order_id, CapUse.quantity, CapUse.amount)
+                         .where(of(CapUse.term_id, "caps")))
+        quantity, amount = func.sum(CapUse.quantity), func.coalesce(func.sum(CapUse.amount), 0)
+        self.cap_sums = (select(CapUse.term_id, null(), quantity, amount)
+                         .where(of(CapUse.term_id, "caps")).group_by(CapUse.term_id))
+        own = case((of(CapUse.order_id, "orders"), CapUse.order_id), else_=null()).label("own")
+        self.cap_sums_and_own = (select(CapUse.term_id, own, quantity, amount)
+                                 .where(of(CapUse.term_id, "caps"))
+                                 .group_by(CapUse.term_id, own))
+        existing = select(OrderRecord.id, OrderRecord.deal_id, OrderRecord.po_number)
+        if dialect == "postgresql":
+            pairs = func.unnest(bindparam("deal_ids", type_=ARRAY(Integer)),
+                                bindparam("po_numbers", type_=ARRAY(String))) \
+                .table_valued("deal_id", "po_number").render_derived(name="pairs")
+            self.existing = existing.join(pairs, and_(
+                OrderRecord.deal_id == pairs.c.deal_id,
+                OrderRecord.po_number == pairs.c.po_number))
+        else:
+            self.existing = existing.where(tuple_(OrderRecord.deal_id, OrderRecord.po_number)
+                                           .in_(bindparam("pairs", expanding=True)))
+        self.update_orders = update(_ORDERS).where(_ORDERS.c.id == bindparam("order_id"))
+        self.forget_cap_usage = delete(_CAP_USAGE).where(of(_CAP_USAGE.c.order_id, "orders"))
+
+
+def _run(session: Session, name: str, params: Any) -> Any:
+    """Run the statement called ``name`` on the session's connection."""
+    conn = session.connection()
+    return conn.execute(getattr(_sql(conn), name), params)
+
+
+@lru_cache(maxsize=4)
+def _statements(dialect: str) -> _Sql:
+    return _Sql(dialect)
+
+
+def _sql(conn: Connection) -> _Sql:
+    return _statements(conn.dialect.name)
 
 
 def _deals_by_id(session: Session, ids: set[int]) -> dict[int, DealRow]:
     if not ids:
         return {}
-    rows = session.connection().execute(_DEALS_BY_ID, {"ids": sorted(ids)})
+    conn = session.connection()
+    rows = conn.execute(_sql(conn).deals_by_id, {"ids": sorted(ids)})
     return {row.id: row for row in _deal_rows(rows)}
 
 
@@ -270,8 +332,8 @@ def _deals_by_account(session: Session, refs: set[str]) -> dict[str, AccountDeal
     if not refs:
         return {}
     found: dict[str, AccountDeals] = {}
-    for ref, name, *deal in session.connection().execute(_DEALS_BY_ACCOUNT,
-                                                         {"refs": sorted(refs)}):
+    conn = session.connection()
+    for ref, name, *deal in conn.execute(_sql(conn).deals_by_account, {"refs": sorted(refs)}):
         account = found.setdefault(ref, AccountDeals(name, []))
         if deal[0] is not None:
             account.deals.append(DealRow(*deal))
@@ -282,11 +344,12 @@ def _load_deal_terms(session: Session, deals: Sequence[DealRow], cache: TermsCac
         -> dict[int, DealTerms]:
     """The versions of deals whose cached terms are missing or stale: two statements in all."""
     conn = session.connection()
-    rows = conn.execute(_VERSIONS, {"ids": [deal.id for deal in deals]}).all()
+    sql = _sql(conn)
+    rows = conn.execute(sql.versions, {"ids": [deal.id for deal in deals]}).all()
     terms_of: dict[int, list[Any]] = {}
     if rows:
         # Columns, not objects: the rows are read once into the cache, never changed.
-        for row in conn.execute(_VERSION_TERMS, {"ids": [row.id for row in rows]}):
+        for row in conn.execute(sql.version_terms, {"ids": [row.id for row in rows]}):
             terms_of.setdefault(row.version_id, []).append(row)
     authors: dict[int, dict[int, str]] = {}
     for row in rows:
@@ -334,7 +397,8 @@ def deal_terms(session: Session, deals: Iterable[DealRow]) -> dict[int, DealTerm
 
 def severities(session: Session) -> dict[str, str]:
     chosen = dict(DEFAULT_SEVERITIES)
-    chosen.update(session.connection().execute(_SEVERITIES).all())
+    conn = session.connection()
+    chosen.update(conn.execute(_sql(conn).severities).all())
     return chosen
 
 
@@ -360,16 +424,16 @@ def _catalog(session: Session, skus: set[str]) -> dict[str, CatalogItem]:
     if not skus:
         return {}
     return {sku: CatalogItem(sku=sku, list_price=price, currency=currency, category=category)
-            for sku, price, currency, category in session.connection().execute(
-                _CATALOG, {"skus": sorted(skus)})}
+            for sku, price, currency, category in _run(session, "catalog",
+                                                       {"skus": sorted(skus)})}
 
 
 def _signed_decisions(session: Session, version_ids: set[int]) -> dict[int, dict[str, str]]:
     """For each version, each option's decision in the newest signature that decided it."""
     decided: dict[int, dict[str, str]] = {version_id: {} for version_id in version_ids}
     if version_ids:
-        for version_id, decisions in session.connection().execute(
-                _SIGNATURES, {"ids": sorted(version_ids)}):
+        for version_id, decisions in _run(session, "signatures",
+                                          {"ids": sorted(version_ids)}):
             for item in decisions:
                 decided[version_id][item["option"]] = item["decision"]
     return decided
@@ -384,7 +448,7 @@ def lock_caps(session: Session, cap_ids: Iterable[int]) -> None:
     transactions are already serial."""
     ids = sorted(set(cap_ids))
     if ids and session.get_bind().dialect.name == "postgresql":
-        session.connection().execute(_LOCK_CAPS, {"ids": ids})
+        _run(session, "lock_caps", {"ids": ids})
 
 
 class Ledger:
@@ -433,12 +497,13 @@ def read_ledger(session: Session, cap_ids: set[int], order_ids: set[int]) -> Led
     conn, caps = session.connection(), sorted(cap_ids)
     if conn.dialect.name != "postgresql":
         # SQLite keeps money as text, which SQL cannot add exactly: add it up here.
-        rows: Iterable[Any] = conn.execute(_CAP_ROWS, {"caps": caps})
+        rows: Iterable[Any] = conn.execute(_sql(conn).cap_rows, {"caps": caps})
     elif order_ids:
         # NUMERIC sums are exact: one row per cap, and one per cap and order being re-checked.
-        rows = conn.execute(_CAP_SUMS_AND_OWN, {"caps": caps, "orders": sorted(order_ids)})
+        rows = conn.execute(_sql(conn).cap_sums_and_own,
+                            {"caps": caps, "orders": sorted(order_ids)})
     else:
-        rows = conn.execute(_CAP_SUMS, {"caps": caps})
+        rows = conn.execute(_sql(conn).cap_sums, {"caps": caps})
     for term_id, order_id, quantity, amount in rows:
         usage = CapUsage(int(quantity), Decimal(amount))
         totals[term_id] = _plus(totals.get(term_id, _NOTHING), usage)
@@ -498,8 +563,12 @@ def _match(order: Order, contract_ref: str | None, by_id: Mapping[int, DealRow],
 def _existing_orders(session: Session, pairs: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
     if not pairs:
         return {}
-    return {(deal_id, po): order_id for order_id, deal_id, po in session.connection().execute(
-        _EXISTING, {"pairs": sorted(pairs)})}
+    conn = session.connection()
+    ordered = sorted(pairs)
+    params = ({"deal_ids": [d for d, _ in ordered], "po_numbers": [p for _, p in ordered]}
+              if conn.dialect.name == "postgresql" else {"pairs": ordered})
+    return {(deal_id, po): order_id
+            for order_id, deal_id, po in conn.execute(_sql(conn).existing, params)}
 
 
 def check_chunk(session: Session, actor: User | None, incoming: Sequence[Incoming])\
@@ -573,6 +642,42 @@ def _order_values(plan: _Planned, now: datetime) -> dict[str, Any]:
             "status": plan.status, "decision": None, "updated_at": now}
 
 
+# From this many rows a table's rows of a chunk go in by COPY on PostgreSQL: one stream instead
+# of a multi-row INSERT whose SQL text (thousands of parameters) psycopg and PostgreSQL would
+# both have to parse. Fewer rows (a single check) go in by INSERT, one statement either way.
+COPY_FROM_ROWS = 64
+
+
+def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
+                returning_ids: bool = False) -> list[int]:
+    """Insert ``rows`` (dicts with the same keys) into ``table``; their new ids, in order, when
+    asked. Columns left out get no default, so give every column that needs a value."""
+    if not rows:
+        return []
+    if conn.dialect.name != "postgresql" or len(rows) < COPY_FROM_ROWS:
+        if not returning_ids:
+            conn.execute(insert(table), rows)
+            return []
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(conn.execute(statement, rows).scalars())
+    ids: list[int] = []
+    if returning_ids:
+        ids = list(conn.execute(_NEW_IDS, {"table": table.name, "n": len(rows)}).scalars())
+    names = (["id"] if returning_ids else []) + list(rows[0])
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor, cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+        for index, row in enumerate(rows):
+            values = [Jsonb(v) if k in json_columns and v is not None else v
+                      for k, v in row.items()]
+            copy.write_row([ids[index], *values] if returning_ids else values)
+    return ids
+
+
+_NEW_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                "FROM generate_series(1, :n)")
+
+
 def _store(session: Session, actor: User | None, planned: Sequence[_Planned],
            existing: Mapping[tuple[int, str], int], ledger: Ledger, now: datetime)\
         -> list[Checked]:
@@ -592,23 +697,22 @@ def _store(session: Session, actor: User | None, planned: Sequence[_Planned],
                              **values}
     ids: dict[object, int] = {order_id: order_id for order_id in updates}
     conn = session.connection()
-    if new_rows:
-        keys = list(new_rows)
-        made = conn.execute(_INSERT_ORDERS, [new_rows[key] for key in keys]).scalars().all()
-        ids.update(zip(keys, made, strict=True))
+    keys = list(new_rows)
+    made = insert_rows(conn, _ORDERS, [new_rows[key] for key in keys], returning_ids=True)
+    ids.update(zip(keys, made, strict=True))
     if updates:
-        conn.execute(_UPDATE_ORDERS, list(updates.values()))
-    check_ids = conn.execute(_INSERT_CHECKS, [{"order_id": ids[p.key], "status": p.status,
-          "terms_version_id": p.version.id if p.version else None,
-          "terms_version": p.version.number if p.version else None,
-          "checked_by_id": actor.id if actor else None, "checked_at": now}
-         for p in planned]).scalars().all()
-    deviations = [{"check_id": check_id, "code": d.code, "severity": d.severity,
-                   "term_id": d.term_id, "line": d.line, "field": d.field,
-                   "expected": d.expected, "actual": d.actual, "message": d.message}
-                  for check_id, plan in zip(check_ids, planned, strict=True) for d in plan.found]
-    if deviations:
-        conn.execute(_INSERT_DEVIATIONS, deviations)
+        conn.execute(_sql(conn).update_orders, list(updates.values()))
+    check_ids = insert_rows(conn, _CHECKS, [
+        {"order_id": ids[p.key], "status": p.status,
+         "terms_version_id": p.version.id if p.version else None,
+         "terms_version": p.version.number if p.version else None,
+         "checked_by_id": actor.id if actor else None, "checked_at": now}
+        for p in planned], returning_ids=True)
+    insert_rows(conn, _DEVIATIONS, [
+        {"check_id": check_id, "code": d.code, "severity": d.severity, "term_id": d.term_id,
+         "line": d.line, "field": d.field, "expected": d.expected, "actual": d.actual,
+         "message": d.message}
+        for check_id, plan in zip(check_ids, planned, strict=True) for d in plan.found])
     _store_cap_usage(session, planned, ids, set(updates), ledger)
     return [Checked(order_id=ids[p.key], check_id=check_id,
                     po_number=p.incoming.order.po_number,
@@ -620,7 +724,7 @@ def _store(session: Session, actor: User | None, planned: Sequence[_Planned],
 def _store_cap_usage(session: Session, planned: Sequence[_Planned], ids: Mapping[object, int],
                      rechecked: set[int], ledger: Ledger) -> None:
     if rechecked:
-        session.connection().execute(_FORGET_CAP_USAGE, {"orders": sorted(rechecked)})
+        _run(session, "forget_cap_usage", {"orders": sorted(rechecked)})
     rows, seen = [], set()
     for plan in planned:
         if plan.version is None or plan.key in seen:
@@ -628,5 +732,4 @@ def _store_cap_usage(session: Session, planned: Sequence[_Planned], ids: Mapping
         seen.add(plan.key)
         rows += [{"term_id": term_id, "order_id": ids[plan.key], "quantity": used.quantity,
                   "amount": used.amount} for term_id, used in ledger.counted(plan.key).items()]
-    if rows:
-        session.connection().execute(_INSERT_CAP_USAGE, rows)
+    insert_rows(session.connection(), _CAP_USAGE, rows)
