@@ -146,7 +146,9 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--deals", type=int, default=10_000)
     parser.add_argument("--database", default="postgresql", choices=("postgresql", "sqlite"))
-    parser.add_argument("--profile", action="store_true", help="print a profile of the command")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the command")
+    parser.add_argument("--py-spy", action="store_true",
+                        help="sample the command with py-spy and print where its time went")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
     parser.add_argument("--child", nargs=3, metavar=("URL", "FILE", "EMAIL"),
                         help=argparse.SUPPRESS)
@@ -170,13 +172,21 @@ def main() -> int:
         command = [sys.executable, __file__, "--child", url, str(orders), world.actor_email]
         if args.profile:
             command.append("--profile")
+        spied = Path(folder) / "profile.txt"
+        if args.py_spy:
+            command = [str(orders_world.ROOT / ".venv/bin/py-spy"), "record", "--gil",
+                       "--rate", "200", "--format", "raw", "--output", str(spied), "--",
+                       *command]
         child = subprocess.run(command, capture_output=True, text=True, check=False)
         if child.returncode != 0:
             print(child.stdout, child.stderr)
             return 1
         if args.profile:
             print(child.stderr)
-        figures = json.loads(child.stdout.strip().splitlines()[-1])
+        if args.py_spy:
+            orders_world.print_profile(spied, top=30)
+        figures = json.loads(next(line for line in reversed(child.stdout.splitlines())
+                                  if line.startswith("{")))
         rate = args.orders / figures["seconds"]
         peak_mb = figures["peak_kb"] / 1024
         print(f"  flask orders check:   {figures['seconds']:8.2f} s   {rate:8.0f} orders/s")

@@ -198,36 +198,6 @@ def start_py_spy(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes]
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def print_profile(path: Path, top: int = 22) -> None:
-    """Where the workers' time went: by frame including what it calls, and by own time."""
-    inclusive: dict[str, int] = {}
-    own: dict[str, int] = {}
-    total = 0
-    for line in path.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        frames = [frame.split(" (")[0] + " " + _where(frame) for frame in stack.split(";")]
-        samples = int(count)
-        total += samples
-        for frame in set(frames):
-            inclusive[frame] = inclusive.get(frame, 0) + samples
-        own[frames[-1]] = own.get(frames[-1], 0) + samples
-    print(f"  profile of the workers during the check run: {total} samples (py-spy)")
-    ours = {k: v for k, v in inclusive.items() if "(app/" in k or "(terms/" in k}
-    print("   % incl. (Handoff's own frames)")
-    for frame, samples in sorted(ours.items(), key=lambda kv: -kv[1])[:top]:
-        print(f"  {100 * samples / total:5.1f}  {frame}")
-    print("   % own time")
-    for frame, samples in sorted(own.items(), key=lambda kv: -kv[1])[:top]:
-        print(f"  {100 * samples / total:5.1f}  {frame}")
-
-
-def _where(frame: str) -> str:
-    place = frame.rpartition(" (")[2].rstrip(")")
-    for marker in ("site-packages/", "/wt-orders-perf/", str(ROOT) + "/"):
-        place = place.split(marker)[-1] if marker in place else place
-    return f"({place.rsplit(':', 1)[0]})"
-
-
 def stored_checks(db_url: str) -> dict[str, int]:
     engine = create_engine(db_url)
     with engine.connect() as conn:
@@ -336,7 +306,7 @@ def main() -> int:
               f"{'met' if met else 'MISSED'} ({checks.rps:.0f}/s, p99 "
               f"{checks.ms('p99_us'):.1f} ms)")
         if args.profile:
-            print_profile(instance / "profile.txt")
+            orders_world.print_profile(instance / "profile.txt")
     return 0
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.orm import Session
 
+ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_ADMIN_URL",
                            "postgresql://root@127.0.0.1:5432/postgres")
 TODAY = datetime.now(UTC).date()
@@ -217,6 +218,36 @@ def analyze(url: str) -> None:
     with engine.connect() as conn:
         conn.execute(text("ANALYZE"))
     engine.dispose()
+
+
+def print_profile(path: Path, top: int = 22) -> None:
+    """Where the workers' time went: by frame including what it calls, and by own time."""
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = [frame.split(" (")[0] + " " + _where(frame) for frame in stack.split(";")]
+        samples = int(count)
+        total += samples
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + samples
+        own[frames[-1]] = own.get(frames[-1], 0) + samples
+    print(f"  profile: {total} samples (py-spy, while holding the GIL)")
+    ours = {k: v for k, v in inclusive.items() if "(app/" in k or "(terms/" in k}
+    print("   % incl. (Handoff's own frames)")
+    for frame, samples in sorted(ours.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"  {100 * samples / total:5.1f}  {frame}")
+    print("   % own time")
+    for frame, samples in sorted(own.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"  {100 * samples / total:5.1f}  {frame}")
+
+
+def _where(frame: str) -> str:
+    place = frame.rpartition(" (")[2].rstrip(")")
+    for marker in ("site-packages/", str(ROOT) + "/"):
+        place = place.split(marker)[-1] if marker in place else place
+    return f"({place.rsplit(':', 1)[0]})"
 
 
 # --- orders ---------------------------------------------------------------------------------

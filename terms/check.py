@@ -265,7 +265,7 @@ class CompiledVersion:
 
     __slots__ = ("_by_date", "_by_in_force", "_windowed", "terms")
 
-    # Dates kept per version; past it the oldest are dropped (a re-compile is cheap).
+    # Dates kept per version; past it they are dropped (each comes back in a microsecond).
     MAX_DATES = 400
 
     def __init__(self, version_terms: Sequence[Term]) -> None:
@@ -288,7 +288,7 @@ class CompiledVersion:
         else:
             compiled = _redated(shared, day)
         if len(self._by_date) >= self.MAX_DATES:
-            self._by_date.pop(next(iter(self._by_date)), None)
+            self._by_date.clear()  # (not one by one: another thread may be adding a date)
         self._by_date[day] = compiled
         return compiled
 

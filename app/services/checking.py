@@ -72,11 +72,12 @@ from app.db.models import (
     User,
     VersionTerm,
 )
-from app.services.record import term_from_row
 from kickoff.calendar import BusinessCalendar
 from terms.check import CapUsage, CatalogItem, CheckContext, CompiledVersion, check_and_count
 from terms.deviations import DEFAULT_SEVERITIES, Deviation, deal_deviation, order_status
+from terms.model import Term
 from terms.order import Order, order_to_json
+from terms.parse import term_from_storage
 
 # --- what is checked, and what comes out --------------------------------------------------
 
@@ -189,11 +190,16 @@ class _Lru:
         return len(self._items)
 
 
+# Deals whose compiled terms a process keeps: about 18 kB each (a 12-term version), so at most
+# some 180 MB; a batch that touches more deals reads the oldest again as they come back.
+CACHED_DEALS = 10_000
+
+
 @dataclass
 class TermsCache:
     """Per app: each deal's compiled versions, with the mark of the terms they were read at."""
 
-    deals: _Lru = field(default_factory=lambda: _Lru(20_000))
+    deals: _Lru = field(default_factory=lambda: _Lru(CACHED_DEALS))
 
 
 def terms_cache() -> TermsCache:
@@ -372,8 +378,13 @@ def _version_terms(row: Any, term_rows: Sequence[Any], authors: Mapping[int, str
               for term in term_rows}
     return VersionTerms(id=row.id, number=row.number, effective_from=row.effective_from,
                         digest=row.digest,
-                        compiled=CompiledVersion([term_from_row(term) for term in term_rows]),
+                        compiled=CompiledVersion([_stored_term(term) for term in term_rows]),
                         agreed=agreed)
+
+
+def _stored_term(row: Any) -> Term:
+    return term_from_storage(row.kind, row.params, note=row.note, valid_from=row.valid_from,
+                             valid_to=row.valid_to, id=row.id, replaces_id=row.replaces_id)
 
 
 def deal_terms(session: Session, deals: Iterable[DealRow]) -> dict[int, DealTerms]:
@@ -655,11 +666,8 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
     if not rows:
         return []
     if conn.dialect.name != "postgresql" or len(rows) < COPY_FROM_ROWS:
-        if not returning_ids:
-            conn.execute(insert(table), rows)
-            return []
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(conn.execute(statement, rows).scalars())
+        result = conn.execute(_insert(table, returning_ids), rows)
+        return list(result.scalars()) if returning_ids else []
     ids: list[int] = []
     if returning_ids:
         ids = list(conn.execute(_NEW_IDS, {"table": table.name, "n": len(rows)}).scalars())
@@ -672,6 +680,13 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
                       for k, v in row.items()]
             copy.write_row([ids[index], *values] if returning_ids else values)
     return ids
+
+
+@lru_cache(maxsize=32)
+def _insert(table: Table, returning_ids: bool) -> Any:
+    statement = insert(table)
+    return statement.returning(table.c.id, sort_by_parameter_order=True) if returning_ids \
+        else statement
 
 
 _NEW_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
