@@ -666,7 +666,8 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
     if not rows:
         return []
     if conn.dialect.name != "postgresql" or len(rows) < COPY_FROM_ROWS:
-        result = conn.execute(_insert(table, returning_ids), rows)
+        # One row is one plain execution; SQLAlchemy's many-rows path costs more.
+        result = conn.execute(_insert(table, returning_ids), rows[0] if len(rows) == 1 else rows)
         return list(result.scalars()) if returning_ids else []
     ids: list[int] = []
     if returning_ids:
