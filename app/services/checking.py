@@ -5,14 +5,15 @@ A chunk (one order, or up to 500 of a batch) is checked in the caller's transact
 fixed handful of statements, however many orders and deals it holds: the severities, the
 deals (with their kickoffs), the catalog rows, the orders already on file and the cap ledger
 are each read once for the chunk; the orders, checks, deviations and cap usage are each
-written with one multi-row statement.
+written with one multi-row statement (COPY on PostgreSQL when there are many rows).
 
 What is kept between chunks, per app (so per database, and never shared with another app in
-the same process): each deal's terms versions, compiled once and held while the deal's
-``revision`` is unchanged — every new version raises it, and the deal row is read with every
-chunk, so a new version is seen by the next check in every worker — and who agreed each term.
-Terms rows and versions never change (the database refuses it). Everything else (severities,
-kickoff, signatures, catalog, the ledger) is read afresh for every chunk.
+the same process): each deal's terms versions, compiled, with who agreed each term. They are
+used while the deal's terms mark is unchanged — its revision, which every new version raises,
+the sum of its term ids and its newest version's digest — and the deal row is read with
+every chunk, so a new version is seen by the next check in every worker. Terms rows and
+versions never change (the database refuses it). Everything else (severities, kickoff,
+signatures, catalog, the ledger) is read afresh for every chunk.
 
 Volume caps: a chunk locks the term rows of every cap it may count against (``SELECT … FOR
 UPDATE`` in id order on PostgreSQL; SQLite write transactions are serial), then reads what the
@@ -320,7 +321,7 @@ def _sql(conn: Connection) -> _Sql:
     return _statements(conn.dialect.name)
 
 
-def _deals_by_id(session: Session, ids: set[int]) -> dict[int, DealRow]:
+def deals_by_id(session: Session, ids: set[int]) -> dict[int, DealRow]:
     if not ids:
         return {}
     conn = session.connection()
@@ -431,7 +432,7 @@ def _add_business_days(country: str, timezone: str) -> Callable[[date, int], dat
     return lru_cache(maxsize=4096)(_calendar(country, timezone).add_business_days)
 
 
-def _catalog(session: Session, skus: set[str]) -> dict[str, CatalogItem]:
+def catalog_items(session: Session, skus: set[str]) -> dict[str, CatalogItem]:
     if not skus:
         return {}
     return {sku: CatalogItem(sku=sku, list_price=price, currency=currency, category=category)
@@ -588,7 +589,7 @@ def check_chunk(session: Session, actor: User | None, incoming: Sequence[Incomin
     now = clock.now()
     chosen = severities(session)
     orders = [item.order for item in incoming]
-    by_id = _deals_by_id(session, {o.deal_id for o in orders if o.deal_id is not None})
+    by_id = deals_by_id(session, {o.deal_id for o in orders if o.deal_id is not None})
     by_account = _deals_by_account(session, {o.account_ref for o in orders
                                              if o.deal_id is None and o.account_ref})
     planned = []
@@ -606,7 +607,7 @@ def check_chunk(session: Session, actor: User | None, incoming: Sequence[Incomin
     existing = _existing_orders(session, {(p.deal.id, p.incoming.order.po_number)
                                           for p in checked if p.deal is not None})
     ledger = read_ledger(session, cap_ids, set(existing.values()))
-    catalog = _catalog(session, {line.sku for p in checked for line in p.incoming.order.lines})
+    catalog = catalog_items(session, {line.sku for p in checked for line in p.incoming.order.lines})
     decided = _signed_decisions(session, {v.id for v in versions
                                           if v.compiled.has_pending_options})
     cfg = current_app.config

@@ -163,7 +163,7 @@ def _recount_after_decision(session: Session, record: OrderRecord) -> None:
     if record.deal_id is None:
         return
     order, _ = read_order(record.body)
-    deals = checking._deals_by_id(session, {record.deal_id})
+    deals = checking.deals_by_id(session, {record.deal_id})
     deal = deals[record.deal_id]
     version = checking.deal_terms(session, [deal])[deal.id].in_force(order.order_date)
     caps = version.compiled.volume_cap_ids
@@ -174,7 +174,7 @@ def _recount_after_decision(session: Session, record: OrderRecord) -> None:
     if not counts or not caps:
         return
     context = CheckContext(
-        catalog=checking._catalog(session, {line.sku for line in order.lines}),
+        catalog=checking.catalog_items(session, {line.sku for line in order.lines}),
         add_business_days=company_calendar().add_business_days, kickoff_held=True,
         first_shipment_date=deal.first_shipment_date, deal_currency=deal.currency)
     usage = cap_usage_of(order, version.compiled.on(order.order_date), context)
