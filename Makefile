@@ -8,7 +8,7 @@ PORT    ?= 5000
 export FLASK_APP := wsgi
 
 .PHONY: install run serve db demo test test-unit test-api test-integration test-web test-e2e \
-        test-postgres lint bench load-and-faults browser libreoffice clean
+        test-postgres lint bench load-and-faults browser libreoffice wrk clean
 
 install: $(STAMP)
 
@@ -56,7 +56,7 @@ lint: install
 	$(VENV)/bin/lint-imports
 	$(PY) tools/make_brief_template.py --check
 
-bench: install
+bench: install wrk
 	$(PY) bench/run_all.py
 
 # Not part of `make bench`: about three minutes, root (it runs a private PostgreSQL as the
@@ -64,6 +64,11 @@ bench: install
 SECONDS_OF_LOAD ?= 60
 load-and-faults: install
 	$(PY) bench/load_and_faults.py --seconds $(SECONDS_OF_LOAD)
+
+# The HTTP benchmark's load generator: Debian's wrk, lean enough to leave the cores to the app.
+wrk:
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq --no-install-recommends wrk; }
 
 # LibreOffice renders the brief in a test (page count); the fonts stand in for Calibri and
 # Courier New with the same widths, so the page count is the same everywhere.

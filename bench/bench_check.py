@@ -169,7 +169,8 @@ def main() -> None:
         f"reference sum(range(100)):  {reference:9.2f} µs "
         f"({REFERENCE_LAPTOP_US} on a recent laptop)"
     )
-    print(f"compile, {len(terms)} terms:        {compile_us:9.1f} µs (once per version and date)")
+    print(f"compile, {len(terms)} terms:        {compile_us:9.1f} µs "
+          "(once per version and terms in force)")
     print(f"orders checked:             {len(orders):9d} (5 lines each), {args.rounds} rounds")
     print(f"order statuses in the mix:  {dict(sorted(statuses.items()))}")
     print("                        best checks/s  µs/check  median checks/s  scaled to laptop")

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("bench_slots.py", "bench_check.py", "bench_brief.py", "bench_schedule.py")
+SCRIPTS = ("bench_slots.py", "bench_check.py", "bench_brief.py", "bench_http_check.py",
+           "bench_batch.py", "bench_schedule.py")
 
 
 def main() -> int:

@@ -26,6 +26,7 @@ Decisions where the specification is silent, taken as fulfillment would expect:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,6 +56,7 @@ __all__ = [
     "CatalogItem",
     "CheckContext",
     "CompiledTerms",
+    "CompiledVersion",
     "OrderFacts",
     "agreed_price",
     "cap_usage_of",
@@ -195,6 +197,27 @@ class CompiledTerms:
         self.usages = usages
 
 
+_KindRole = tuple[
+    str,
+    Callable[[tuple[Term, ...]], OrderCheck | None] | None,
+    Callable[[tuple[Term, ...]], UsageCount | None] | None,
+]
+
+
+@functools.cache
+def _kind_roles() -> tuple[_KindRole, ...]:
+    """Each kind with its checker and counter compilers, looked up once: an ``isinstance`` of
+    a runtime-checkable protocol costs more than the rest of a compilation."""
+    return tuple(
+        (
+            kind.name,
+            kind.compile_check if isinstance(kind, ChecksOrders) else None,
+            kind.compile_usage if isinstance(kind, CountsUsage) else None,
+        )
+        for kind in all_kinds()
+    )
+
+
 def compile_terms(version_terms: Sequence[Term], on: date) -> CompiledTerms:
     """Index the terms of the version in force on ``on`` (the order date) for checks.
 
@@ -209,14 +232,14 @@ def compile_terms(version_terms: Sequence[Term], on: date) -> CompiledTerms:
         by_kind.setdefault(term.kind, []).append(term)
     rules: list[OrderCheck] = []
     usages: list[UsageCount] = []
-    for kind in all_kinds():
-        of_kind = tuple(by_kind.get(kind.name, ()))
-        if isinstance(kind, ChecksOrders):
-            rule = kind.compile_check(of_kind)
+    for name, compile_check, compile_usage in _kind_roles():
+        of_kind = tuple(by_kind.get(name, ()))
+        if compile_check is not None:
+            rule = compile_check(of_kind)
             if rule is not None:
                 rules.append(rule)
-        if isinstance(kind, CountsUsage):
-            usage = kind.compile_usage(of_kind)
+        if compile_usage is not None:
+            usage = compile_usage(of_kind)
             if usage is not None:
                 usages.append(usage)
     currency = agreed_currency(in_force)
@@ -228,6 +251,73 @@ def compile_terms(version_terms: Sequence[Term], on: date) -> CompiledTerms:
         currency_code=str(currency.params["code"]) if currency is not None else "",
         rules=tuple(rules),
         usages=tuple(usages),
+    )
+
+
+class CompiledVersion:
+    """A version's terms ready for checks on any order date.
+
+    What a version compiles to depends on the date only through the terms' own validity
+    windows, so it is compiled once for each set of terms in force: a version without windowed
+    terms compiles once for all dates. :meth:`on` gives the :class:`CompiledTerms` of a date,
+    sharing that compilation. Safe to share between threads: a race only compiles twice.
+    """
+
+    __slots__ = ("_by_date", "_by_in_force", "_windowed", "terms")
+
+    # Dates kept per version; past it they are dropped (each comes back in a microsecond).
+    MAX_DATES = 400
+
+    def __init__(self, version_terms: Sequence[Term]) -> None:
+        self.terms = tuple(version_terms)
+        self._windowed = tuple(
+            term for term in self.terms if term.valid_from is not None or term.valid_to is not None
+        )
+        self._by_in_force: dict[tuple[bool, ...], CompiledTerms] = {}
+        self._by_date: dict[date, CompiledTerms] = {}
+
+    def on(self, day: date) -> CompiledTerms:
+        """The terms compiled for checking orders dated ``day``."""
+        compiled = self._by_date.get(day)
+        if compiled is not None:
+            return compiled
+        key = tuple(term.in_window(day) for term in self._windowed)
+        shared = self._by_in_force.get(key)
+        if shared is None:
+            compiled = self._by_in_force[key] = compile_terms(self.terms, day)
+        else:
+            compiled = _redated(shared, day)
+        if len(self._by_date) >= self.MAX_DATES:
+            self._by_date.clear()  # (not one by one: another thread may be adding a date)
+        self._by_date[day] = compiled
+        return compiled
+
+    @property
+    def has_pending_options(self) -> bool:
+        """Whether a signature could settle one of its options (they are pending)."""
+        return any(
+            term.kind == "option" and term.params.get("decision") == "pending"
+            for term in self.terms
+        )
+
+    @property
+    def volume_cap_ids(self) -> tuple[int, ...]:
+        """The ids of its volume caps, in order: the rows a check that counts must lock."""
+        return tuple(
+            sorted(term.id for term in self.terms if term.kind == "volume_cap" and term.id)
+        )
+
+
+def _redated(compiled: CompiledTerms, on: date) -> CompiledTerms:
+    """``compiled`` for another date on which the same terms are in force."""
+    return CompiledTerms(
+        on=on,
+        terms=compiled.terms,
+        in_force=compiled.in_force,
+        prices=compiled.prices,
+        currency_code=compiled.currency_code,
+        rules=compiled.rules,
+        usages=compiled.usages,
     )
 
 

@@ -36,6 +36,7 @@ from terms.kinds import (
     parse_text,
 )
 from terms.kinds.incoterm import INCOTERMS_2020
+from terms.money import MAX_INTEGER_DIGITS, MAX_PLACES
 
 ORDER_KEYS = (
     "deal_id",
@@ -345,7 +346,38 @@ def _lines(reader: _Reader) -> tuple[OrderLine, ...]:
     return tuple(lines)
 
 
+# A unit price as clients nearly always write it: what parse_money accepts, without sign,
+# spaces or leading zeros beyond the digit limit.
+_PLAIN_PRICE = re.compile(rf"[0-9]{{1,{MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{1,{MAX_PLACES}}})?")
+
+
+def plain_line(raw: Any) -> OrderLine | None:
+    """The line, when ``raw`` is exactly the documented shape with nothing to correct or
+    report; else None, and :func:`read_line` reads it with every rule. This is the common case,
+    worth reading in a fraction of the time: batches hold millions of lines."""
+    if type(raw) is not dict or len(raw) != len(LINE_KEYS):
+        return None
+    sku, quantity, price = raw.get("sku"), raw.get("quantity"), raw.get("unit_price")
+    if (
+        type(sku) is str
+        and 0 < len(sku) <= MAX_SKU
+        and not sku[0].isspace()
+        and not sku[-1].isspace()
+        and type(quantity) is int
+        and quantity >= 1
+        and type(price) is str
+        and _PLAIN_PRICE.fullmatch(price)
+    ):
+        return OrderLine(sku=sku, quantity=quantity, unit_price=Decimal(price))
+    return None
+
+
 def _line(raw: Any, errors: FieldErrors) -> OrderLine | None:
+    return plain_line(raw) or read_line(raw, errors)
+
+
+def read_line(raw: Any, errors: FieldErrors) -> OrderLine | None:
+    """A line read with every rule, its problems added to ``errors``."""
     if not isinstance(raw, Mapping):
         errors.setdefault("", []).append("must be an object with sku, quantity and unit_price")
         return None

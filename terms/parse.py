@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -61,6 +61,45 @@ def parse_terms(raw: Sequence[Mapping[str, Any]]) -> tuple[Term, ...]:
     if errors:
         raise TermsInvalid(errors)
     return tuple(parsed)
+
+
+_FROM_JSON: dict[str, Callable[[Any], Any]] = {
+    "money": Decimal,
+    "percent": Decimal,
+    "date": date.fromisoformat,
+}
+
+
+def term_from_storage(
+    kind: str,
+    params: Mapping[str, Any],
+    *,
+    note: str = "",
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+    id: int | None = None,
+    replaces_id: int | None = None,
+) -> Term:
+    """A term as :func:`term_to_json` stored it, read back without validating it again.
+
+    Stored params were parsed when they were written (and the database keeps them as written),
+    so only what JSON cannot hold is restored: money and percentages as ``Decimal``, dates. The
+    params come in the order of the kind's fields, as :func:`parse_term` gives them, whatever
+    order the database kept the keys in. A param the kind does not know raises ``KeyError``.
+    """
+    fields = get_kind(kind).fields
+    known = {spec.name for spec in fields}
+    unknown = [name for name in params if name not in known]
+    if unknown:
+        raise KeyError(f"{kind} has no param {unknown[0]!r}")
+    values: dict[str, Any] = {}
+    for spec in fields:
+        value = params.get(spec.name)
+        if value is not None:
+            restore = _FROM_JSON.get(spec.type)
+            values[spec.name] = restore(value) if restore is not None else value
+    return Term(kind=kind, params=values, note=note, valid_from=valid_from, valid_to=valid_to,
+                id=id, replaces_id=replaces_id)
 
 
 def json_value(value: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import request
+from flask import jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -175,7 +175,9 @@ class Check(MethodView):
         on its date; the check and its deviations are kept."""
         actor = current_actor()
         raw, source = _order_from_request()
-        return service.check(db.session, actor, raw, source).as_json()
+        # Already in the shape CheckOut documents: sent as is, without a second pass through
+        # the schema (a tenth of the time of a check).
+        return jsonify(service.check(db.session, actor, raw, source).as_json())
 
 
 class BatchOut(Schema):

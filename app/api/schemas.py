@@ -63,6 +63,10 @@ class HealthOut(Schema):
     database = fields.String()
 
 
+class PingOut(Schema):
+    status = fields.String()
+
+
 # --- users ----------------------------------------------------------------------------------
 
 

@@ -1,9 +1,10 @@
 """Orders checked against the terms in force on their date, before they ship.
 
-A check is one transaction: find the deal, compile its terms (cached per version and date), read
-what counted orders already took from each volume cap — under a lock on the cap's term row, so
-concurrent checks cannot both take the last units — store the check and its deviations, and
-update what this order counts against the caps.
+A check is one transaction, through the same chunk checker as batches
+(:mod:`app.services.checking`): find the deal, take its compiled terms (kept per version),
+read what counted orders already took from each volume cap — under a lock on the cap's term
+row, so concurrent checks cannot both take the last units — store the check and its
+deviations, and update what this order counts against the caps.
 """
 
 from __future__ import annotations
@@ -11,189 +12,37 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy import Select, and_, delete, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import audit, clock
 from app.db.models import (
-    Account,
     CapUse,
-    Deal,
     DeviationRecord,
-    Kickoff,
     OrderCheck,
     OrderDecision,
     OrderRecord,
     OrderReview,
     SeveritySetting,
-    TermRow,
-    TermsVersionRow,
     User,
 )
 from app.db.session import unit_of_work
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.policy import require
-from app.services import catalog
-from app.services.kickoffs import deadline_missed
+from app.services import checking
+from app.services.checking import Checked, Incoming, company_calendar, severities
 from app.services.paging import Page, paginate
-from app.services.record import signed_decisions, version_row_in_force, version_terms
-from kickoff.calendar import BusinessCalendar
-from terms.check import (
-    CapUsage,
-    CatalogItem,
-    CheckContext,
-    CompiledTerms,
-    cap_usage_of,
-    check_and_count,
-    compile_terms,
-)
-from terms.deviations import (
-    CODES,
-    DEFAULT_SEVERITIES,
-    Deviation,
-    deal_deviation,
-    invalid_severities,
-    order_status,
-    to_json,
-)
-from terms.order import Order, OrderInvalid, order_to_json, parse_order
+from terms.check import CheckContext, cap_usage_of
+from terms.deviations import CODES, Deviation, invalid_severities, to_json
+from terms.order import OrderInvalid, parse_order
+
+__all__ = ["CheckResult", "check", "check_one", "company_calendar", "read_order", "severities"]
 
 COUNTING_DECISIONS = ("released", "overridden")
 ACTIONS = {"release": "released", "hold": "held", "override": "overridden"}
-
-
-# --- finding the deal ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Match:
-    deal: Deal | None
-    problem: Deviation | None
-
-
-def _deal_for(session: Session, order: Order, contract_ref: str | None,
-              severities: Mapping[str, str]) -> Match:
-    """Tie the order to exactly one deal, or say why it cannot be."""
-    if order.deal_id is not None:
-        deal = session.get(Deal, order.deal_id)
-        if deal is None:
-            return Match(None, deal_deviation(
-                "UNKNOWN_DEAL", f"There is no deal {order.deal_id}.", severities))
-        return Match(deal, None)
-    account = session.scalar(select(Account).where(Account.external_ref == order.account_ref))
-    if account is None:
-        return Match(None, deal_deviation(
-            "UNKNOWN_DEAL", f"No account has the reference {order.account_ref!r}.", severities))
-    deals = list(session.scalars(select(Deal).where(Deal.account_id == account.id)
-                                 .order_by(Deal.id)))
-    if contract_ref:
-        named = [d for d in deals if d.external_ref == contract_ref]
-        if named:
-            deals = named
-    live = [d for d in deals if d.closed_at.date() <= order.order_date]
-    if len(live) == 1:
-        return Match(live[0], None)
-    if not live:
-        return Match(None, deal_deviation(
-            "UNKNOWN_DEAL", f"{account.name} has no deal closed by {order.order_date}.",
-            severities))
-    refs = ", ".join(str(d.id) for d in live)
-    return Match(None, deal_deviation(
-        "AMBIGUOUS_DEAL", f"{account.name} has several deals ({refs}); name the deal_id or the "
-        "contract reference.", severities))
-
-
-# --- compiling terms, once per version and date -------------------------------------------
-
-
-@lru_cache(maxsize=4096)
-def _compiled(version_id: int, on: date, _digest: str, _term_ids: tuple[int, ...])\
-        -> CompiledTerms:
-    from app.extensions import db
-
-    version = db.session.get(TermsVersionRow, version_id)
-    assert version is not None
-    return compile_terms(version_terms(version), on)
-
-
-def compiled_terms(version: TermsVersionRow, on: date) -> CompiledTerms:
-    """Terms rows never change, so a version's compiled form can be kept. The key guards
-    against a database that was rebuilt under a running process: the digest covers what was
-    agreed but not the ids of the term rows, which deviations and the cap ledger name, so the
-    key holds those too."""
-    return _compiled(version.id, on, version.digest,
-                     tuple(entry.term_id for entry in version.entries))
-
-
-# --- the context of a check -----------------------------------------------------------------
-
-
-def severities(session: Session) -> dict[str, str]:
-    chosen = dict(DEFAULT_SEVERITIES)
-    chosen.update({s.code: s.severity for s in session.scalars(select(SeveritySetting))})
-    return chosen
-
-
-def company_calendar() -> BusinessCalendar:
-    cfg = current_app.config
-    return BusinessCalendar(country=cfg["COMPANY_COUNTRY"], timezone=cfg["COMPANY_TIMEZONE"])
-
-
-def _agreed(session: Session, deal: Deal) -> dict[int, str]:
-    authors = {v.number: v.author.name for v in deal.versions}
-    return {row.id: f"agreed on {row.created_at.date().isoformat()} by "
-                    f"{authors.get(row.introduced_in, 'the salesperson')}"
-            for row in session.scalars(select(TermRow).where(TermRow.deal_id == deal.id))}
-
-
-def _catalog(session: Session, order: Order) -> dict[str, CatalogItem]:
-    products = catalog.products_by_sku(session, [line.sku for line in order.lines])
-    return {sku: CatalogItem(sku=p.sku, list_price=p.list_price, currency=p.currency,
-                             category=p.category) for sku, p in products.items()}
-
-
-def _lock_caps(session: Session, cap_ids: Sequence[int]) -> None:
-    """Serialise checks that count against the same caps (row locks on PostgreSQL; SQLite
-    write transactions are already serial)."""
-    if cap_ids and session.get_bind().dialect.name == "postgresql":
-        session.execute(select(TermRow.id).where(TermRow.id.in_(sorted(cap_ids)))
-                        .with_for_update())
-
-
-def _cap_usage(session: Session, cap_ids: Sequence[int], order_id: int | None)\
-        -> dict[int, CapUsage]:
-    """What the other counted orders took from each cap (summed here: SQLite keeps money as
-    text, which SQL cannot add exactly)."""
-    query = select(CapUse.term_id, CapUse.quantity, CapUse.amount).where(
-        CapUse.term_id.in_(cap_ids))
-    if order_id is not None:
-        query = query.where(CapUse.order_id != order_id)
-    totals: dict[int, CapUsage] = {}
-    for term_id, quantity, amount in session.execute(query) if cap_ids else ():
-        seen = totals.get(term_id, CapUsage())
-        totals[term_id] = CapUsage(seen.quantity + quantity, seen.amount + amount)
-    return totals
-
-
-def _cap_ids(compiled: CompiledTerms) -> list[int]:
-    return sorted(t.id for t in compiled.terms if t.kind == "volume_cap" and t.id is not None)
-
-
-def _context(session: Session, deal: Deal, order: Order, version: TermsVersionRow,
-             cap_usage: Mapping[int, CapUsage], chosen: Mapping[str, str]) -> CheckContext:
-    kickoff = session.scalar(select(Kickoff).where(Kickoff.deal_id == deal.id))
-    decided = {name: next(d["decision"] for d in sig.decisions if d["option"] == name)
-               for name, sig in signed_decisions(session, version).items()}
-    return CheckContext(
-        catalog=_catalog(session, order), add_business_days=company_calendar().add_business_days,
-        kickoff_held=bool(kickoff and kickoff.status == "held"),
-        kickoff_deadline_passed=bool(kickoff and deadline_missed(kickoff)),
-        first_shipment_date=deal.first_shipment_date, severities=chosen, cap_usage=cap_usage,
-        signed_decisions=decided, agreed=_agreed(session, deal), deal_currency=deal.currency)
 
 
 # --- checking -------------------------------------------------------------------------------
@@ -201,88 +50,57 @@ def _context(session: Session, deal: Deal, order: Order, version: TermsVersionRo
 
 @dataclass(frozen=True)
 class CheckResult:
-    order: OrderRecord
-    check: OrderCheck
-    deviations: list[Deviation]
+    """A stored check; ``order`` and ``check`` load the records when a caller wants them."""
+
+    checked: Checked
+    session: Session
+
+    @property
+    def deviations(self) -> list[Deviation]:
+        return self.checked.deviations
+
+    @property
+    def order(self) -> OrderRecord:
+        record = self.session.get(OrderRecord, self.checked.order_id)
+        assert record is not None
+        return record
+
+    @property
+    def check(self) -> OrderCheck:
+        record = self.session.get(OrderCheck, self.checked.check_id)
+        assert record is not None
+        return record
 
     def as_json(self) -> dict[str, Any]:
-        return {"order_id": self.order.id, "check_id": self.check.id,
-                "po_number": self.order.po_number, "deal_id": self.order.deal_id,
-                "status": self.check.status, "terms_version": self.check.terms_version,
-                "decision": self.order.decision,
-                "deviations": [to_json(d) for d in self.deviations]}
+        return result_json(self.checked)
 
 
-def read_order(raw: Mapping[str, Any]) -> tuple[Order, str | None]:
+def result_json(checked: Checked) -> dict[str, Any]:
+    """A check in the shape of the API (``POST /orders/check``, each result of a batch)."""
+    return {"order_id": checked.order_id, "check_id": checked.check_id,
+            "po_number": checked.po_number, "deal_id": checked.deal_id,
+            "status": checked.status, "terms_version": checked.terms_version,
+            "decision": None, "deviations": [to_json(d) for d in checked.deviations]}
+
+
+def read_order(raw: Mapping[str, Any]) -> tuple[Any, str | None]:
     """The order from its JSON (or intake) form, and a contract reference if one was given."""
     body = dict(raw)
     contract_ref = body.pop("contract_ref", None)
     return parse_order(body), contract_ref if isinstance(contract_ref, str) else None
 
 
-def _existing(session: Session, deal: Deal | None, order: Order) -> OrderRecord | None:
-    if deal is None:
-        return None
-    return session.scalar(select(OrderRecord).where(OrderRecord.deal_id == deal.id,
-                                                    OrderRecord.po_number == order.po_number))
-
-
-def _store(session: Session, deal: Deal | None, order: Order, existing: OrderRecord | None,
-           source: str, found: list[Deviation], version: TermsVersionRow | None,
-           actor: User | None) -> tuple[OrderRecord, OrderCheck]:
-    status = order_status(found)
-    record = existing or OrderRecord(deal_id=deal.id if deal else None, po_number=order.po_number)
-    record.account_ref, record.order_date = order.account_ref, order.order_date
-    record.requested_ship_date, record.currency = order.requested_ship_date, order.currency
-    record.body, record.source, record.status = order_to_json(order), source, status
-    record.decision, record.updated_at = None, clock.now()
-    if existing is None:
-        session.add(record)
-    session.flush()
-    check = OrderCheck(order_id=record.id, status=status,
-                       terms_version_id=version.id if version else None,
-                       terms_version=version.number if version else None,
-                       checked_by_id=actor.id if actor else None)
-    session.add(check)
-    session.flush()
-    session.add_all(DeviationRecord(check_id=check.id, code=d.code, severity=d.severity,
-                                    term_id=d.term_id, line=d.line, field=d.field,
-                                    expected=d.expected, actual=d.actual, message=d.message)
-                    for d in found)
-    return record, check
-
-
-def _count_against_caps(session: Session, record: OrderRecord, usage: Mapping[int, CapUsage],
-                        counts: bool) -> None:
-    """Re-checking replaces what the order counted; it counts only while clear or released."""
-    session.execute(delete(CapUse).where(CapUse.order_id == record.id))
-    if counts:
-        session.add_all(CapUse(term_id=term_id, order_id=record.id, quantity=u.quantity,
-                               amount=u.amount) for term_id, u in usage.items())
+def incoming(raw: Mapping[str, Any], source: str = "json") -> Incoming:
+    """An order ready to check; raises OrderInvalid naming every problem."""
+    order, contract_ref = read_order(raw)
+    return Incoming(order, contract_ref, source)
 
 
 def check_one(session: Session, actor: User | None, raw: Mapping[str, Any],
               source: str = "json") -> CheckResult:
     """Check one order and keep the result; the caller owns the transaction."""
-    order, contract_ref = read_order(raw)
-    chosen = severities(session)
-    match = _deal_for(session, order, contract_ref, chosen)
-    if match.deal is None:
-        assert match.problem is not None
-        record, check = _store(session, None, order, None, source, [match.problem], None, actor)
-        return CheckResult(record, check, [match.problem])
-    deal = match.deal
-    version = version_row_in_force(deal, order.order_date)
-    compiled = compiled_terms(version, order.order_date)
-    caps = _cap_ids(compiled)
-    _lock_caps(session, caps)
-    existing = _existing(session, deal, order)
-    context = _context(session, deal, order, version,
-                       _cap_usage(session, caps, existing.id if existing else None), chosen)
-    found, usage = check_and_count(order, compiled, context)
-    record, check = _store(session, deal, order, existing, source, found, version, actor)
-    _count_against_caps(session, record, usage, check.status == "clear")
-    return CheckResult(record, check, found)
+    [checked] = checking.check_chunk(session, actor, [incoming(raw, source)])
+    return CheckResult(checked, session)
 
 
 def check(session: Session, actor: User, raw: Mapping[str, Any], source: str = "json")\
@@ -290,17 +108,26 @@ def check(session: Session, actor: User, raw: Mapping[str, Any], source: str = "
     """`POST /orders/check`: one order, one transaction, one audit event."""
     require(actor, "orders.check")
     try:
-        with unit_of_work(session):
-            result = check_one(session, actor, raw, source)
-            audit.record(session, actor_id=actor.id, action="order.checked", entity="order",
-                         entity_id=result.order.id, data={
-                             "check_id": result.check.id, "po_number": result.order.po_number,
-                             "deal_id": result.order.deal_id, "status": result.check.status,
-                             "codes": [d.code for d in result.deviations]})
+        item = incoming(raw, source)
     except OrderInvalid as exc:
         raise InvalidInput("The order cannot be checked as sent; nothing was saved.",
                            exc.errors) from None
-    return result
+    for attempt in (1, 2):
+        try:
+            with unit_of_work(session):
+                [checked] = checking.check_chunk(session, actor, [item])
+                audit.record(session, actor_id=actor.id, action="order.checked",
+                             entity="order", entity_id=checked.order_id, data={
+                                 "check_id": checked.check_id, "po_number": checked.po_number,
+                                 "deal_id": checked.deal_id, "status": checked.status,
+                                 "codes": [d.code for d in checked.deviations]})
+            return CheckResult(checked, session)
+        except IntegrityError:
+            # A concurrent first check of the same PO made the order meanwhile: checked
+            # again, this is a re-check of it.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 # --- decisions ------------------------------------------------------------------------------
@@ -363,19 +190,29 @@ def decide(session: Session, actor: User, order_id: int, action: str, reason: st
 
 
 def _recount_after_decision(session: Session, record: OrderRecord) -> None:
+    """A released or overridden order counts against its caps; a held one does not."""
     if record.deal_id is None:
         return
-    deal = session.get(Deal, record.deal_id)
-    assert deal is not None
     order, _ = read_order(record.body)
-    version = version_row_in_force(deal, order.order_date)
-    compiled = compiled_terms(version, order.order_date)
-    caps = _cap_ids(compiled)
-    _lock_caps(session, caps)
-    context = _context(session, deal, order, version, {}, severities(session))
+    deals = checking.deals_by_id(session, {record.deal_id})
+    deal = deals[record.deal_id]
+    version = checking.deal_terms(session, [deal])[deal.id].in_force(order.order_date)
+    caps = version.compiled.volume_cap_ids
+    checking.lock_caps(session, caps)
+    session.execute(delete(CapUse).where(CapUse.order_id == record.id))
     counts = record.decision in COUNTING_DECISIONS or (
         record.decision is None and record.status == "clear")
-    _count_against_caps(session, record, cap_usage_of(order, compiled, context), counts)
+    if not counts or not caps:
+        return
+    context = CheckContext(
+        catalog=checking.catalog_items(session, {line.sku for line in order.lines}),
+        add_business_days=company_calendar().add_business_days, kickoff_held=True,
+        first_shipment_date=deal.first_shipment_date, deal_currency=deal.currency)
+    usage = cap_usage_of(order, version.compiled.on(order.order_date), context)
+    if usage:
+        session.execute(insert(CapUse), [
+            {"term_id": term_id, "order_id": record.id, "quantity": used.quantity,
+             "amount": used.amount} for term_id, used in usage.items()])
 
 
 # --- reading --------------------------------------------------------------------------------

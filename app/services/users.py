@@ -11,7 +11,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app import audit, clock
@@ -65,12 +65,15 @@ def read_user(session: Session, actor: User, user_id: int) -> User:
     return user
 
 
+# Every API request asks this first: one statement, built once.
+_USER_FOR_TOKEN = select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+    ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
+    User.active.is_(True))
+
+
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user an unrevoked API token belongs to, if any."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    if row is None or row.revoked_at is not None or not row.user.active:
-        return None
-    return row.user
+    return session.scalar(_USER_FOR_TOKEN, {"token_hash": hash_token(token)})
 
 
 def user_by_email(session: Session, email: str) -> User | None:

@@ -332,6 +332,7 @@ USER = V1 + "/users/{user}"
 
 ROUTES = [
     Route("GET", V1 + "/health", nothing, public(200)),
+    Route("GET", V1 + "/ping", nothing, public(200)),
     Route("GET", V1 + "/openapi.json", nothing, public(200)),
     Route("GET", V1 + "/docs", nothing, public(200)),
     # users: the admin manages them; a user handles their own tokens and time

@@ -6,8 +6,18 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from terms.order import Order, OrderInvalid, OrderLine, order_to_json, parse_order
+from terms.order import (
+    Order,
+    OrderInvalid,
+    OrderLine,
+    order_to_json,
+    parse_order,
+    plain_line,
+    read_line,
+)
 
 from .builders import line, raw_order
 
@@ -232,3 +242,47 @@ def test_an_order_may_state_delivery_terms_outside_incoterms_2020_without_a_plac
     order = parse_order(raw_order(incoterm={"code": "fot"}))
 
     assert order.incoterm == {"code": "FOT", "place": ""}
+
+
+# --- the quick reading of a plain line ------------------------------------------------------
+
+_prices = st.one_of(
+    st.from_regex(r"\A[ +-]?[0-9]{1,17}(\.[0-9]{0,6})?[ \n]?\Z"),
+    st.sampled_from(["9.00", "0", "-0", "+9.00", "1e3", "NaN", "", " ", "٣.00", "9.", ".5"]),
+    st.integers(), st.floats(allow_nan=True), st.none())
+_skus = st.one_of(st.text(max_size=70), st.sampled_from(["A-100", " A-100", "A-100\n", ""]),
+                  st.integers())
+_quantities = st.one_of(st.integers(min_value=-5, max_value=10**20), st.booleans(),
+                        st.floats(), st.text(max_size=3))
+
+
+@settings(max_examples=400, deadline=None)
+@example(sku="A-100", quantity=120, price="9.00", extra=None)
+@example(sku="A-100", quantity=1, price="000000000000000009.5", extra=None)
+@given(sku=_skus, quantity=_quantities, price=_prices,
+       extra=st.sampled_from([None, "note", "sku"]))
+def test_a_plain_line_is_read_quickly_exactly_as_with_every_rule(sku, quantity, price, extra):
+    raw = {"sku": sku, "quantity": quantity, "unit_price": price}
+    if extra == "note":
+        raw["note"] = "x"
+    elif extra == "sku":
+        del raw["sku"]
+    errors: dict[str, list[str]] = {}
+
+    careful = read_line(raw, errors)
+    quick = plain_line(raw)
+
+    if quick is not None:  # when it reads a line, it reads what every rule would
+        assert quick == careful and not errors
+        assert quick.unit_price.as_tuple() == careful.unit_price.as_tuple()
+
+
+def test_the_lines_clients_send_are_read_quickly_and_anything_else_with_every_rule():
+    assert plain_line({"sku": "A-100", "quantity": 120, "unit_price": "9.00"}) is not None
+    assert plain_line({"sku": "A-100", "quantity": 3, "unit_price": "9.50"}).unit_price \
+        .as_tuple().exponent == -2
+    assert plain_line({"sku": "A-100", "quantity": 3, "unit_price": "9.50"}).unit_price \
+        .as_tuple().exponent == -2
+    assert plain_line({"sku": "A-100", "quantity": 3, "unit_price": "-9.50"}) is None
+    assert plain_line({"sku": " A-100", "quantity": 3, "unit_price": "9.50"}) is None
+    assert plain_line({"sku": "A-100", "quantity": True, "unit_price": "9.50"}) is None
