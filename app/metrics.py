@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -64,14 +64,14 @@ def count_request(response: Response, seconds: float) -> None:
 _PENDING = "handoff.metrics.pending"
 
 
-def _note_new_checks(session: Session, _context: Any) -> None:
-    from app.db.models import DeviationRecord, OrderCheck
-
-    for obj in session.new:
-        if isinstance(obj, OrderCheck):
-            session.info.setdefault(_PENDING, []).append((ORDER_CHECKS, obj.status))
-        elif isinstance(obj, DeviationRecord):
-            session.info.setdefault(_PENDING, []).append((DEVIATIONS, obj.code))
+def count_when_committed(session: Session, checks: Iterable[tuple[str, Iterable[str]]]) -> None:
+    """Count stored checks — (status, deviation codes) each — once the transaction that stores
+    them commits; a rollback forgets them. The chunk checker writes checks with bulk inserts,
+    so no ORM object exists for a flush to see."""
+    pending = session.info.setdefault(_PENDING, [])
+    for status, codes in checks:
+        pending.append((ORDER_CHECKS, status))
+        pending.extend((DEVIATIONS, code) for code in codes)
 
 
 def _count_committed(session: Session) -> None:
@@ -84,11 +84,10 @@ def _forget_rolled_back(session: Session, *_args: Any) -> None:
 
 
 def watch_sessions() -> None:
-    """Count checks wherever they are stored (API, pages, batches) without the services
-    knowing: a check counts once its transaction has committed."""
-    if event.contains(Session, "after_flush", _note_new_checks):
+    """Counted checks are added to the counters when their transaction commits (API, pages
+    and batches alike), and forgotten when it rolls back."""
+    if event.contains(Session, "after_commit", _count_committed):
         return
-    event.listen(Session, "after_flush", _note_new_checks)
     event.listen(Session, "after_commit", _count_committed)
     event.listen(Session, "after_rollback", _forget_rolled_back)
 

@@ -56,7 +56,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import Table
 
-from app import clock
+from app import clock, metrics
 from app.db.models import (
     Account,
     CapUse,
@@ -731,6 +731,8 @@ def _store(session: Session, actor: User | None, planned: Sequence[_Planned],
          "message": d.message}
         for check_id, plan in zip(check_ids, planned, strict=True) for d in plan.found])
     _store_cap_usage(session, planned, ids, set(updates), ledger)
+    metrics.count_when_committed(session, [(p.status, [d.code for d in p.found])
+                                           for p in planned])
     return [Checked(order_id=ids[p.key], check_id=check_id,
                     po_number=p.incoming.order.po_number,
                     deal_id=p.deal.id if p.deal else None, status=p.status,

@@ -56,6 +56,29 @@ def test_checks_are_counted_by_outcome_and_deviations_by_code(world: World) -> N
                 status="422") == 1
 
 
+def test_checks_of_a_batch_are_counted_too(world: World) -> None:
+    """A batch large enough to be stored by COPY on PostgreSQL (the chunk checker's bulk path)
+    is counted order by order, like single checks."""
+    make_products(world)
+    deal = new_deal(world, [{"kind": "unit_price", "params": {"sku": "A-100", "price": "10.00"}}])
+    rows = ["deal_id,po_number,order_date,requested_ship_date,currency,sku,quantity,unit_price"]
+    rows += [f"{deal['id']},PO-M{n},{NOW.date()},{NOW.date()},USD,A-100,5,"
+             f"{'11.00' if n % 4 == 0 else '10.00'}" for n in range(80)]
+    before = scrape(world)
+    response = world.fulfillment.post("/api/v1/orders/check-batch", data="\n".join(rows),
+                                      headers={"Content-Type": "text/csv"})
+    assert response.status_code == 200
+    assert response.json["summary"]["orders"] == 80  # the answer streams: read it to the end
+    after = scrape(world)
+
+    def grew(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert grew("handoff_order_checks_total", status="clear") == 60
+    assert grew("handoff_order_checks_total", status="blocked") == 20
+    assert grew("handoff_order_deviations_total", code="PRICE_ABOVE_AGREED") == 20
+
+
 def test_requests_are_labelled_by_route_pattern_not_by_address(world: World) -> None:
     before = scrape(world)
     for deal_id in (101, 102, 103):
