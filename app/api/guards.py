@@ -96,8 +96,10 @@ def refuse_hostile_input() -> None:
             raise InvalidInput.field(key.replace("\x00", ""), NUL_MESSAGE)
     if _view_streams_body():
         return
-    if request.mimetype == "multipart/form-data":
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         for key, value in request.form.items(multi=True):
+            if "\x00" in key:
+                raise InvalidInput.field(key.replace("\x00", ""), NUL_MESSAGE)
             if "\x00" in value:
                 raise InvalidInput.field(key, NUL_MESSAGE)
         for key, upload in request.files.items(multi=True):

@@ -530,7 +530,9 @@ class RescheduleIn(Schema):
 
 class HeldIn(Schema):
     held_at = UTCDateTimeField()
-    attendee_ids = fields.List(_id())
+    # Left out, the required people are recorded as the attendees; given, it names somebody.
+    attendee_ids = fields.List(_id(), validate=validate.Length(
+        min=1, error="Say who attended: at least one person."))
     minutes = fields.String(load_default="", validate=validate.Length(max=50000))
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -48,3 +49,29 @@ def http_error(error: HTTPException) -> Any:
     status = error.code or 500
     return render_template("error.html", status=status, title=error.name,
                            detail=error.description), status
+
+
+@bp.errorhandler(Exception)
+def anything_else(error: Exception) -> Any:
+    """What the API would answer (a 503 while the database is away, a 500 for a fault, a 422
+    for a refused value), as a page with the same status, words and Retry-After."""
+    problem = _api_handler_for(error)(error)
+    body = problem.get_json(silent=True) or {}
+    headers = {"Retry-After": problem.headers["Retry-After"]} \
+        if "Retry-After" in problem.headers else {}
+    try:
+        page = render_template("error.html", status=problem.status_code,
+                               title=body.get("title", "Error"), detail=body.get("detail", ""),
+                               errors=body.get("errors"))
+    except Exception:  # the page itself needs the database (who is signed in); it is away
+        return problem
+    return page, problem.status_code, headers
+
+
+def _api_handler_for(error: Exception) -> Callable[[Exception], Response]:
+    """The app's own handler of this kind of error (app/api/errors.py), found as Flask would."""
+    handlers = current_app.error_handler_spec[None][None]
+    for kind in type(error).__mro__:
+        if kind in handlers:
+            return handlers[kind]  # type: ignore[return-value]
+    raise error

@@ -79,9 +79,9 @@ def _edit_rows(rows: list[Row]) -> list[Row]:
     if action == "add" and request.form.get("new_kind") in {k["name"] for k in termsform.kinds()}:
         rows.append(Row(request.form["new_kind"]))
     number = action.removeprefix("remove:")
-    if action.startswith("remove:") and number.isascii() and number.isdigit() \
-            and int(number) < len(rows):
-        del rows[int(number)]
+    row = an_id(number) if number != "0" else 0
+    if action.startswith("remove:") and row is not None and row < len(rows):
+        del rows[row]
     return rows
 
 

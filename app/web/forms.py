@@ -33,10 +33,10 @@ def load(schema: Schema, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[s
 
 def an_id(raw: str | None) -> int | None:
     """A record id typed or posted in a form, or None: only ASCII digits ("²".isdigit() is
-    true too) and only what an id column can hold, so a stray value never reaches the
-    database as an out-of-range number."""
+    true too), no longer than an id can be (int() refuses thousands of digits), and only what
+    an id column can hold, so a stray value never reaches the database out of range."""
     text = (raw or "").strip()
-    if not (text.isascii() and text.isdigit()):
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
         return None
     number = int(text)
     return number if 1 <= number <= MAX_ID else None

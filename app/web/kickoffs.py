@@ -32,7 +32,8 @@ def my_kickoffs() -> Any:
     me = signed_in()
     everyone = request.args.get("everyone") == "1" and me.has_role("manager")
     items = kickoff_board.board(db.session, me, everyone=everyone)
-    picture = timeline.layout(items, clock.today(), reader_zone())
+    zone = reader_zone()
+    picture = timeline.layout(items, clock.now().astimezone(zone).date(), zone)
     return render_template("kickoffs.html", items=items, picture=picture, everyone=everyone)
 
 
@@ -44,15 +45,15 @@ def brief(deal_id: int) -> Any:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _held_at(raw: str) -> tuple[datetime | None, list[str]]:
-    """The reader's wall-clock time from the form, in UTC."""
-    if not raw:
-        return None, []
+def _in_reader_zone(typed: str) -> str:
+    """The wall-clock time typed on the form, with the reader's offset, for the API's schema
+    to read (and to refuse, naming the field, when it is no time at all)."""
     try:
-        moment = datetime.fromisoformat(raw)
+        moment = datetime.fromisoformat(typed)
     except ValueError:
-        return None, ["Give the date and time the kickoff took place."]
-    return moment.replace(tzinfo=reader_zone()) if moment.tzinfo is None else moment, []
+        return typed
+    return (moment.replace(tzinfo=reader_zone()) if moment.tzinfo is None else moment)\
+        .isoformat()
 
 
 @bp.route("/deals/<int:deal_id>/kickoff/held", methods=["GET", "POST"])
@@ -69,16 +70,12 @@ def mark_held(deal_id: int) -> Any:
     values = {"held_at": request.form.get("held_at", ""),
               "minutes": request.form.get("minutes", ""),
               "attendee_ids": ids(request.form.getlist("attendee_ids"))}
-    held_at, problems = _held_at(values["held_at"])
-    errors: dict[str, list[str]] = {"held_at": problems} if problems else {}
-    data, schema_errors = load(HeldIn(), {"minutes": values["minutes"],
-                                          "attendee_ids": values["attendee_ids"]})
-    errors |= schema_errors
-    if not values["attendee_ids"]:
-        errors["attendee_ids"] = ["Tick everyone who attended."]
+    data, errors = load(HeldIn(), {
+        "held_at": _in_reader_zone(values["held_at"]) if values["held_at"] else None,
+        "minutes": values["minutes"], "attendee_ids": values["attendee_ids"]})
     if not errors:
         try:
-            kickoffs.mark_held(db.session, me, deal_id, {**data, "held_at": held_at})
+            kickoffs.mark_held(db.session, me, deal_id, data)
         except InvalidInput as refused:
             errors = refused.errors or {"_": [refused.detail]}
     if errors:

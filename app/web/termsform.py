@@ -18,7 +18,7 @@ from terms.errors import TermsInvalid
 from terms.kinds import all_kinds, get_kind, kind_schema
 from terms.parse import parse_terms
 
-ROW_KEY = re.compile(r"^terms-(\d+)-kind$")
+ROW_KEY = re.compile(r"^terms-([0-9]{1,6})-kind$")
 ERROR_KEY = re.compile(r"^terms\.(\d+)(?:\.(.+))?$")
 MAX_ROWS = 200
 
@@ -51,7 +51,7 @@ def _typed(spec: Mapping[str, Any], raw: str | None) -> Any:
     if spec["type"] == "bool":
         return raw in ("true", "on", "1")
     text = (raw or "").strip()
-    if spec["type"] == "int" and re.fullmatch(r"-?\d{1,12}", text):
+    if spec["type"] == "int" and re.fullmatch(r"-?[0-9]{1,12}", text):
         return int(text)
     return text
 

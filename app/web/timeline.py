@@ -4,12 +4,16 @@ placed on a shared time axis. Plain coordinates here; the template draws the SVG
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from app.services.kickoff_board import BoardItem
 
 WIDTH, LANE, LEFT, TOP = 1000, 34, 230, 40
+# The picture shows half a year; a first shipment later than that sits at the right edge,
+# marked as later, so one far-off date cannot stretch everyone's weeks to nothing.
+HORIZON = timedelta(weeks=26)
+MOST_TICKS = 13
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class Lane:
     deadline_x: float
     status: str
     at_risk: bool
+    shipment_later: bool
 
 
 @dataclass(frozen=True)
@@ -30,28 +35,32 @@ class Tick:
     label: str
 
 
-def _at(day: date) -> datetime:
-    return datetime.combine(day, time(12), tzinfo=UTC)
-
-
 def layout(items: list[BoardItem], today: date, zone: Any) -> dict[str, Any]:
-    """Lanes and week ticks from today until the last first shipment (at least four weeks)."""
-    end = max([today + timedelta(days=28)] + [i.first_shipment + timedelta(days=2)
-                                               for i in items])
-    start = _at(today) - timedelta(hours=12)
-    span = (_at(end) - start).total_seconds()
+    """Lanes and week ticks from the reader's today until the last first shipment (at least
+    four weeks, at most the horizon); days are placed at noon in the reader's zone."""
+    def at(day: date) -> datetime:
+        return datetime.combine(day, time(12), tzinfo=zone)
+
+    last = today + HORIZON
+    end = min(last, max([today + timedelta(days=28)] + [i.first_shipment + timedelta(days=2)
+                                                         for i in items]))
+    start = at(today) - timedelta(hours=12)
+    span = (at(end) - start).total_seconds()
 
     def x(moment: datetime) -> float:
-        clamped = min(max(moment, start), _at(end))
+        clamped = min(max(moment, start), at(end))
         return round(LEFT + (WIDTH - LEFT - 20) * (clamped - start).total_seconds() / span, 1)
 
     lanes = [Lane(TOP + n * LANE, f"{i.deal.account.name}: {i.deal.title}"[:34], i.deal.id,
-                  x(i.start) if i.start else None, x(_at(i.first_shipment)),
-                  x(i.kickoff.deadline), i.kickoff.status, i.at_risk)
+                  x(i.start) if i.start else None, x(at(i.first_shipment)),
+                  x(i.kickoff.deadline), i.kickoff.status, i.at_risk,
+                  shipment_later=i.first_shipment > end)
              for n, i in enumerate(items)]
     monday = today - timedelta(days=today.weekday())
-    mondays = [monday + timedelta(weeks=w) for w in range((end - monday).days // 7 + 1)]
-    ticks = [Tick(x(_at(day)), day.strftime("%d %b")) for day in mondays if day >= today]
+    weeks = (end - monday).days // 7 + 1
+    step = -(-weeks // MOST_TICKS)  # whole weeks between ticks, so at most MOST_TICKS of them
+    mondays = [monday + timedelta(weeks=w) for w in range(0, weeks, step)]
+    ticks = [Tick(x(at(day)), day.strftime("%d %b")) for day in mondays if day >= today]
     return {"lanes": lanes, "ticks": ticks, "width": WIDTH, "left": LEFT,
-            "height": TOP + max(len(lanes), 1) * LANE + 10, "today_x": x(_at(today)),
+            "height": TOP + max(len(lanes), 1) * LANE + 10, "today_x": x(at(today)),
             "zone": zone}

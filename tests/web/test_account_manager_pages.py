@@ -4,12 +4,12 @@ acknowledging a terms version, logging a conversation with its promises."""
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from docx import Document
 
-from app.db.models import Kickoff, Note
+from app.db.models import Deal, Kickoff, Note
 from app.extensions import db
 from tests.web.conftest import Browser, count_of, text_of, user_id
 
@@ -26,6 +26,22 @@ def test_my_kickoffs_puts_at_risk_deals_first_and_draws_the_timeline(browser: Br
     assert '<svg class="timeline"' in html
     assert "Kickoffs against first shipment dates, 3 deals" in html
     assert html.count("<circle") == 2  # the at-risk deal has no kickoff to draw
+
+
+def test_a_first_shipment_years_away_does_not_stretch_the_timeline(browser: Browser) -> None:
+    with browser.app.app_context():
+        deal = db.session.get(Deal, 1)
+        assert deal is not None
+        deal.first_shipment_date = date(9998, 12, 30)
+        db.session.commit()
+    browser.sign_in("amy")
+    response = browser.client.get("/kickoffs")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert len(html) < 100_000
+    svg = html.split('<svg class="timeline"')[1].split("</svg>")[0]
+    assert 1 <= svg.count('stroke="#d0d7de"') <= 13  # the week lines
+    assert "First shipment, later than the picture shows" in svg
 
 
 def test_the_kickoff_time_is_shown_in_the_readers_own_time_zone(browser: Browser) -> None:
