@@ -57,7 +57,12 @@ def send_next_message(session: Session, attach: Callable[[OutboxMessage], Attach
         email = compose(message, cfg["MAIL_FROM"], attach(message))
         deliver(email, cfg["MAIL_URL"], Path(current_app.instance_path) / "outbox",
                 f"{message.id:08d}-{message.kind}")
-    except OSError as exc:
+    except Exception as exc:
+        # The mail server away (OSError, SMTP errors) or a message that cannot be made (an
+        # address refused, its attachment failing): kept, retried with back-off, and marked
+        # failed after MAX_ATTEMPTS, where the failed-messages alert sees it.
+        if not isinstance(exc, OSError):
+            log.exception("message %s could not be sent", message.id)
         _retry_later(message, exc)
         session.commit()
         return True
@@ -83,7 +88,7 @@ def _record_sent(session: Session, message_id: int, tries: int = 30) -> None:
 
 
 def _retry_later(message: OutboxMessage, exc: Exception) -> None:
-    """The mail server is away: keep the message and try again later, backing off."""
+    """Keep the message and try again later, backing off; give up after MAX_ATTEMPTS."""
     message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
     if message.attempts >= MAX_ATTEMPTS:
         message.status = "failed"

@@ -79,6 +79,31 @@ def test_messages_wait_while_the_mail_server_is_down_and_go_out_once_it_is_back(
     assert set(deliveries.values()) == {1}
 
 
+def test_a_message_that_cannot_be_made_is_retried_then_marked_failed(app, client):
+    """Not only a mail server away: a message whose attachment cannot be made is kept with
+    its error, retried with back-off, and marked failed after the last attempt (where the
+    failed-messages alert sees it) — never re-leased for ever."""
+    from app.services.dispatch import MAX_ATTEMPTS
+
+    world = make_world(app, client)
+    make_products(world)
+    make_deal(world)
+
+    def broken_attachment(_message):
+        raise ValueError("the brief could not be rendered")
+
+    moment = NOW
+    for _attempt in range(MAX_ATTEMPTS):
+        app.config["NOW"] = lambda at=moment: at
+        with app.app_context():
+            send_due_messages(db.session, broken_attachment)
+        moment += timedelta(hours=2)
+    rows = _outbox(app)
+    assert rows and all(m.status == "failed" for m in rows)
+    assert all(m.attempts == MAX_ATTEMPTS for m in rows)
+    assert all("ValueError: the brief could not be rendered" in m.last_error for m in rows)
+
+
 def test_a_message_being_sent_is_not_sent_again_by_a_second_scheduler(app, client, inbox):
     handler, url = inbox
     app.config["MAIL_URL"] = url
