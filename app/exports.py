@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -51,9 +51,3 @@ def csv_line(row: Iterable[Any]) -> str:
     csv.writer(buffer, lineterminator="\r\n").writerow([safe_cell(cell) for cell in row])
     return buffer.getvalue()
 
-
-def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
-    """The CSV text of a header and rows, a line at a time."""
-    yield csv_line(header)
-    for row in rows:
-        yield csv_line(row)

@@ -53,6 +53,7 @@ POLICY: dict[str, Rule] = {
                        why="fulfillment asks the salesperson about an order"),
     "orders.answer": Rule(_r("manager"), own=_r("sales"),
                           why="the deal's salesperson answers questions about its orders"),
+    "kickoffs.everyone": Rule(_r("manager"), why="everyone's kickoffs are for managers"),
     "reports.read": Rule(_r("manager"), why="the dashboard is for managers"),
     "settings.write": Rule(_r("admin"), why="settings belong to admins"),
     "kickoff.reschedule": Rule(_r("manager", "account_manager"), own=_r("sales")),

@@ -42,6 +42,9 @@ CODES: tuple[str, ...] = (
 )
 
 SEVERITIES: tuple[str, ...] = ("block", "warn", "info")
+# What makes an order other than clear; an `info` item (MANUAL_REVIEW by default) is a note to
+# fulfillment, not a departure from the terms.
+DEPARTING: tuple[str, ...] = ("block", "warn")
 
 _BLOCKING = frozenset(
     {
@@ -154,6 +157,11 @@ def to_json(item: Deviation) -> dict[str, Any]:
         "actual": item.actual,
         "message": item.message,
     }
+
+
+def departs(severity: str) -> bool:
+    """True when an item of this severity makes the order depart from the terms."""
+    return severity in DEPARTING
 
 
 def order_status(deviations: Sequence[Deviation]) -> str:

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from flask import Flask, request
 
+from app.api.guards import handler_of
 from app.policy import POLICY, require
 
 Kind = Literal["guarded", "public", "permanent"]
@@ -115,7 +116,4 @@ def access_of(app: Flask, endpoint: str, method: str) -> Access | None:
     """The declared policy of one route and method, or None when it declares none."""
     if endpoint in PUBLIC_ENDPOINTS:
         return Access("public")
-    view = app.view_functions.get(endpoint)
-    view_class = getattr(view, "view_class", None)
-    handler = getattr(view_class, method.lower(), None) if view_class else view
-    return getattr(handler, "access", None)
+    return getattr(handler_of(app, endpoint, method), "access", None)

@@ -41,10 +41,15 @@ def streams_body(view: Any) -> Any:
     return view
 
 
-def _view_streams_body() -> bool:
-    view = current_app.view_functions.get(request.endpoint or "")
+def handler_of(app: Flask, endpoint: str, method: str) -> Any:
+    """The function that answers `method` on `endpoint`: a MethodView's method, or the view."""
+    view = app.view_functions.get(endpoint)
     view_class = getattr(view, "view_class", None)
-    handler = getattr(view_class, request.method.lower(), None) if view_class else view
+    return getattr(view_class, method.lower(), None) if view_class else view
+
+
+def _view_streams_body() -> bool:
+    handler = handler_of(current_app, request.endpoint or "", request.method)
     return bool(getattr(handler, "streams_body", False))
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from app.db.models import Deal, Kickoff, User
-from app.policy import require
+from app.policy import may, require
 from app.services.kickoffs import kickoff_at_risk
 
 
@@ -40,7 +40,7 @@ def board(session: Session, actor: User, everyone: bool = False) -> list[BoardIt
     require(actor, "read")
     query = select(Deal, Kickoff).join(Kickoff, Kickoff.deal_id == Deal.id).options(
         joinedload(Deal.account))
-    if not (everyone and actor.has_role("manager")):
+    if not (everyone and may(actor, "kickoffs.everyone")):
         query = query.where(Deal.account_manager_id == actor.id)
     items = [BoardItem(d, k, kickoff_at_risk(k)) for d, k in session.execute(query)]
     return sorted(items, key=_order)

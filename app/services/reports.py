@@ -25,6 +25,7 @@ from app.db.models import (
 from app.policy import require
 from app.services import order_questions
 from app.services.kickoffs import kickoff_at_risk
+from terms.deviations import DEPARTING
 
 # The audit actions that told managers a kickoff needs them.
 ESCALATIONS = ("kickoff.at_risk", "kickoff.escalated")
@@ -109,7 +110,7 @@ def deviation_counts(session: Session, today: date, weeks: int) -> DeviationCoun
         .join(DeviationRecord, DeviationRecord.check_id == latest.c.check_id)
         .outerjoin(Deal, Deal.id == OrderRecord.deal_id)
         .where(OrderRecord.order_date >= first, OrderRecord.order_date <= last,
-               DeviationRecord.severity != "info")
+               DeviationRecord.severity.in_(DEPARTING))
         .group_by(OrderRecord.order_date, DeviationRecord.code, Deal.sales_owner_id))
     names = {u.id: u.name for u in session.scalars(select(User))}
     by_code: dict[str, list[int]] = defaultdict(lambda: [0] * weeks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -32,6 +33,23 @@ def local_time(value: datetime | str | None, fmt: str = "%a %d %b %Y, %H:%M %Z")
     return moment.astimezone(reader_zone()).strftime(fmt)
 
 
+# An ISO 8601 time with its offset, as the services write them into their messages.
+_ISO_MOMENT = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})")
+
+
+def times_in_reader_zone(text: str) -> str:
+    """A message from a service with each time in it shown on the reader's wall clock (the
+    services speak UTC, as the API does; a page speaks the reader's zone)."""
+    def local(found: re.Match[str]) -> str:
+        try:
+            return local_time(found.group(0).replace("Z", "+00:00"))
+        except ValueError:
+            return found.group(0)
+
+    return _ISO_MOMENT.sub(local, str(text))
+
+
 def long_date(value: date | None) -> str:
     return value.strftime("%a %d %b %Y") if value is not None else ""
 
@@ -47,6 +65,7 @@ def words(code: str) -> str:
 
 def register(app: Flask) -> None:
     app.add_template_filter(local_time, "local")
+    app.add_template_filter(times_in_reader_zone, "local_times")
     app.add_template_filter(long_date, "day")
     app.add_template_filter(money, "money")
     app.add_template_filter(words, "words")

@@ -12,7 +12,7 @@ from app import clock
 from app.api.schemas import HeldIn, NoteIn
 from app.errors import InvalidInput
 from app.extensions import db
-from app.policy import require
+from app.policy import may, require
 from app.services import briefs, kickoff_board, kickoffs, record
 from app.services import deals as deal_service
 from app.web import nav, timeline
@@ -30,7 +30,7 @@ PROMISE_ROWS = 3
 @bp.route("/kickoffs")
 def my_kickoffs() -> Any:
     me = signed_in()
-    everyone = request.args.get("everyone") == "1" and me.has_role("manager")
+    everyone = request.args.get("everyone") == "1" and may(me, "kickoffs.everyone")
     items = kickoff_board.board(db.session, me, everyone=everyone)
     zone = reader_zone()
     picture = timeline.layout(items, clock.now().astimezone(zone).date(), zone)

@@ -29,7 +29,7 @@ from app.web.blueprint import bp
 from app.web.filters import words
 from app.web.forms import an_id, load
 from app.web.session import signed_in
-from terms.deviations import CODES
+from terms.deviations import CODES, departs
 
 nav.add(40, "web.order_queue", "Order queue", "fulfillment", "manager")
 nav.add(45, "web.check_order", "Check an order", "fulfillment", "manager")
@@ -114,7 +114,7 @@ def _deal_of(record: OrderRecord) -> Deal | None:
 def _queue_row(me: User, record: OrderRecord) -> dict[str, Any]:
     latest = record.checks[-1]
     return {"order": record, "deal": _deal_of(record),
-            "deviations": [d for d in latest.deviations if d.severity != "info"],
+            "deviations": [d for d in latest.deviations if departs(d.severity)],
             "open_reviews": sum(1 for i in order_reviews.review_items(db.session, record)
                                 if i.open),
             "choices": service.decision_choices(me, record)}

@@ -125,3 +125,15 @@ def test_fulfillment_cannot_mark_a_kickoff_held(browser: Browser) -> None:
                                                       "attendee_ids": ["1"]},
                             token_from="/deals/1")
     assert response.status_code == 403
+
+
+def test_a_refusal_names_its_time_on_the_readers_wall_clock(browser: Browser) -> None:
+    browser.sign_in("amy")
+    held = {"held_at": "2026-11-20T10:30", "minutes": "Tier prices reviewed.",
+            "attendee_ids": [str(user_id(browser, "amy"))]}
+    assert browser.post("/deals/1/kickoff/held", held).status_code == 302
+    again = browser.post("/deals/1/kickoff/held", held, token_from="/deals/1")
+    assert again.status_code == 422
+    page = text_of(again)
+    assert "already recorded as held at Fri 20 Nov 2026, 10:30 CST" in page
+    assert "+00:00" not in page
