@@ -45,10 +45,10 @@ test-web: install
 test-e2e: install browser
 	$(PYTEST) -q tests/e2e
 
-# The database tests again, on a throw-away PostgreSQL database (tests/conftest.py makes it).
+# The API, page and integration tests again, on throw-away PostgreSQL databases (the conftests make them).
 PG_URL ?= postgresql://root@127.0.0.1:5432/postgres
 test-postgres: install
-	TEST_POSTGRES_ADMIN_URL=$(PG_URL) TEST_DATABASE=postgresql $(PYTEST) -q tests/api tests/integration
+	TEST_POSTGRES_ADMIN_URL=$(PG_URL) TEST_DATABASE=postgresql $(PYTEST) -q tests/api tests/web tests/integration
 
 lint: install
 	$(VENV)/bin/ruff check app terms kickoff tests bench tools wsgi.py gunicorn.conf.py

@@ -1,11 +1,14 @@
 """The web pages through Flask's test client, on the demo data (built once, copied per test),
-with the clock pinned so dates on the pages are known."""
+with the clock pinned so dates on the pages are known. On SQLite the copy is a file; on
+PostgreSQL (TEST_DATABASE=postgresql) a database made from a template database."""
 
 from __future__ import annotations
 
 import re
 import shutil
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -15,12 +18,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
 from werkzeug.test import TestResponse
 
 from app import create_app
 from app.demo import DEMO_PASSWORD, load_demo
 from app.extensions import db
-from tests.conftest import app_config
+from tests.conftest import ADMIN_URL, ON_POSTGRES, _migrate, _psycopg, app_config
 
 NOW = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -30,17 +34,62 @@ def _config(url: str, instance: Path) -> dict[str, Any]:
     return app_config(url, instance, NOW=lambda: NOW)
 
 
-@pytest.fixture(scope="session")
-def demo_template(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    path = folder / "demo.sqlite3"
-    shutil.copyfile(database_url.removeprefix("sqlite:///"), path)
-    app = create_app(_config(f"sqlite:///{path}", folder / "instance"))
+def _load_demo(url: str, instance: Path) -> None:
+    app = create_app(_config(url, instance))
     with app.app_context():
         load_demo(db.session)
         db.session.remove()
         db.engine.dispose()
-    return path
+
+
+def _admin() -> Any:
+    return create_engine(_psycopg(ADMIN_URL), isolation_level="AUTOCOMMIT")
+
+
+def _postgres_url(name: str) -> str:
+    return _psycopg(ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
+
+
+@pytest.fixture(scope="session")
+def demo_template(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo data, loaded once: a SQLite file, or a PostgreSQL database used as a template."""
+    folder = tmp_path_factory.mktemp("demo")
+    if not ON_POSTGRES:
+        path = folder / "demo.sqlite3"
+        shutil.copyfile(database_url.removeprefix("sqlite:///"), path)
+        _load_demo(f"sqlite:///{path}", folder / "instance")
+        yield str(path)
+        return
+    name, admin = f"handoff_web_{uuid.uuid4().hex[:10]}", _admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        _migrate(_postgres_url(name), folder / "instance")
+        _load_demo(_postgres_url(name), folder / "instance")
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def _copy_of(template: str, folder: Path) -> Iterator[str]:
+    """A database of this test's own with the demo data in it."""
+    if not ON_POSTGRES:
+        path = folder / "handoff.sqlite3"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    name, admin = f"{template}_{uuid.uuid4().hex[:6]}", _admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield _postgres_url(name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @dataclass
@@ -73,14 +122,13 @@ def token_in(page: TestResponse) -> str:
 
 
 @pytest.fixture
-def browser(demo_template: Path, tmp_path: Path) -> Iterator[Browser]:
-    path = tmp_path / "handoff.sqlite3"
-    shutil.copyfile(demo_template, path)
-    app = create_app(_config(f"sqlite:///{path}", tmp_path / "instance"))
-    yield Browser(app, app.test_client())
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def browser(demo_template: str, tmp_path: Path) -> Iterator[Browser]:
+    with _copy_of(demo_template, tmp_path) as url:
+        app = create_app(_config(url, tmp_path / "instance"))
+        yield Browser(app, app.test_client())
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def text_of(response: TestResponse) -> str:

@@ -80,8 +80,12 @@ def test_the_audit_log_shows_the_chain_intact_and_filters_by_entity(browser: Bro
 
 def test_the_audit_log_names_the_first_event_that_no_longer_fits(browser: Browser) -> None:
     with browser.app.app_context(), db.engine.begin() as conn:
-        for action in ("update", "delete"):
-            conn.execute(text(f"DROP TRIGGER IF EXISTS audit_events_no_{action}"))
+        # Someone with the database's keys, going round its append-only triggers.
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        else:
+            for action in ("update", "delete"):
+                conn.execute(text(f"DROP TRIGGER IF EXISTS audit_events_no_{action}"))
         conn.execute(text("UPDATE audit_events SET action = 'deal.forgotten' WHERE seq = 5"))
     browser.sign_in("mia")
     response = browser.client.get("/audit")
